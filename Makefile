@@ -1,0 +1,81 @@
+# Front door to the CMake builds. Targets:
+#   make            native build (clang, pthreads): library, zkml CLI, tests, benches
+#   make wasm       Emscripten (SIMD + pthreads, SIMD single-threaded) and WASI builds
+#   make test       every test suite: native, ASan+UBSan, and the three WASM builds under Node
+#   make bench      benchmarks for native, Emscripten (1 and 2 threads) and WASI, as JSON lines
+# scripts/setup.sh installs the toolchain; scripts/test.sh and scripts/main.sh run it first.
+SHELL := /bin/bash
+MAKEFLAGS += --no-print-directory
+export NODE_PATH ?= /usr/share/nodejs
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CC_NATIVE ?= clang
+NODE ?= node
+RUN := $(NODE) wasm/node-run.js
+
+B := build
+CMAKE_NATIVE := cmake -S . -DCMAKE_C_COMPILER=$(CC_NATIVE)
+
+.PHONY: all native asan em-mt em-st wasi wasm test test-native test-asan test-wasm \
+        bench bench-native bench-wasm clean
+
+all: native
+
+native:
+	@$(CMAKE_NATIVE) -B $(B)/native -DCMAKE_BUILD_TYPE=Release >$(B)/.cmake-native.log || { cat $(B)/.cmake-native.log; exit 1; }
+	@cmake --build $(B)/native -j$(JOBS)
+
+asan:
+	@mkdir -p $(B)
+	@$(CMAKE_NATIVE) -B $(B)/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZK_SANITIZE=ON >$(B)/.cmake-asan.log || { cat $(B)/.cmake-asan.log; exit 1; }
+	@cmake --build $(B)/asan -j$(JOBS)
+
+em-mt:
+	@mkdir -p $(B)
+	@emcmake cmake -S . -B $(B)/em-mt -DCMAKE_BUILD_TYPE=Release -DZK_THREADS=ON >$(B)/.cmake-em-mt.log 2>&1 || { cat $(B)/.cmake-em-mt.log; exit 1; }
+	@cmake --build $(B)/em-mt -j$(JOBS)
+
+em-st:
+	@mkdir -p $(B)
+	@emcmake cmake -S . -B $(B)/em-st -DCMAKE_BUILD_TYPE=Release -DZK_THREADS=OFF >$(B)/.cmake-em-st.log 2>&1 || { cat $(B)/.cmake-em-st.log; exit 1; }
+	@cmake --build $(B)/em-st -j$(JOBS)
+
+wasi:
+	@mkdir -p $(B)
+	@cmake -S . -B $(B)/wasi -DCMAKE_TOOLCHAIN_FILE=wasm/wasi-toolchain.cmake -DCMAKE_BUILD_TYPE=Release >$(B)/.cmake-wasi.log 2>&1 || { cat $(B)/.cmake-wasi.log; exit 1; }
+	@cmake --build $(B)/wasi -j$(JOBS)
+
+wasm: em-mt em-st wasi
+
+# ---- tests ----
+test: test-native test-asan test-wasm
+	@echo "all test suites passed"
+
+test-native: native
+	@echo "== native tests"
+	@$(B)/native/zkml_tests --threads 2
+
+test-asan: asan
+	@echo "== native tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/asan/zkml_tests --threads 2
+
+test-wasm: wasm
+	@echo "== Emscripten (SIMD + pthreads, 2 threads) under Node"
+	@$(RUN) $(B)/em-mt/zkml_tests.js --threads 2
+	@echo "== Emscripten (SIMD, single-threaded) under Node"
+	@$(RUN) $(B)/em-st/zkml_tests.js
+	@echo "== WASI under Node"
+	@$(RUN) $(B)/wasi/zkml_tests.wasm
+
+# ---- benchmarks ----
+BENCH_OUT := $(B)/bench.jsonl
+bench: native wasm
+	@: > $(BENCH_OUT)
+	@$(B)/native/zkml_bench --threads 1 | tee -a $(BENCH_OUT)
+	@$(B)/native/zkml_bench --threads 2 | tee -a $(BENCH_OUT)
+	@$(RUN) $(B)/em-mt/zkml_bench.js --threads 1 | tee -a $(BENCH_OUT)
+	@$(RUN) $(B)/em-mt/zkml_bench.js --threads 2 | tee -a $(BENCH_OUT)
+	@$(RUN) $(B)/wasi/zkml_bench.wasm | tee -a $(BENCH_OUT)
+	@$(NODE) bench/report.js $(BENCH_OUT)
+
+clean:
+	rm -rf $(B)/native $(B)/asan $(B)/em-mt $(B)/em-st $(B)/wasi $(B)/clang $(B)/f29
