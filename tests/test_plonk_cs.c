@@ -245,6 +245,19 @@ TEST(plonk_expr_prog_matches_tree_evaluation) {
                     }
                 }
             CHECK_EQ_INT(bad, 0);
+            /* Horner fold: acc = acc * y + root, root by root */
+            zk_fp y, *acc = malloc(len * sizeof(zk_fp));
+            REQUIRE(acc);
+            random_fp(&y, &r);
+            for (size_t i = 0; i < len; i++) random_fp(&acc[i], &r);
+            zk_fp acc0 = acc[9];
+            CHECK(zk_expr_prog_eval_horner(p, &v, 0, len, &y, acc) == ZK_OK);
+            for (int i = 0; i < 6; i++) {
+                zk_fp_mul(&acc0, &acc0, &y);
+                zk_fp_add(&acc0, &acc0, &outs[i][9]);
+            }
+            CHECK(zk_fp_eq(&acc0, &acc[9]));
+            free(acc);
             zk_expr_prog_free(p);
             free(outs_store);
             free(store);
@@ -270,5 +283,33 @@ TEST(plonk_expr_prog_shares_subexpressions) {
     zk_error err;
     CHECK(zk_expr_prog_new(&p, cs, &e, 1, &err) == ZK_ERR_UNSUPPORTED);
     CHECK(p == NULL);
+    zk_cs_free(cs);
+}
+
+/* Rust Debug of the node kinds the vectors do not exercise. */
+TEST(plonk_pinned_formats_every_node_kind) {
+    zk_cs *cs = zk_cs_new();
+    zk_cs_advice_column(cs);
+    zk_cs_fixed_column(cs);
+    zk_cs_instance_column(cs);
+    uint32_t s = zk_cs_selector(cs, 1), s2 = zk_cs_selector(cs, 0);
+    zk_fp three;
+    zk_fp_from_u64(&three, 3);
+    zk_expr e = zk_expr_scale(cs, zk_expr_add(cs, zk_expr_selector(cs, s), zk_expr_selector(cs, s2)), &three);
+    e = zk_expr_mul(cs, e, zk_expr_instance(cs, 0, -2));
+    REQUIRE(zk_cs_create_gate(cs, "g", 1, &e, NULL) == ZK_OK);
+    zk_cs_set_minimum_degree(cs, 6);
+    zk_vesta_affine pts[1];
+    zk_vesta_affine_identity(&pts[0]);
+    char *str;
+    size_t len;
+    REQUIRE(zk_pinned_vk_string(cs, 5, pts, 1, NULL, 0, &str, &len, NULL) == ZK_OK);
+    CHECK(strstr(str, "gates: [Product(Scaled(Sum(Selector(Selector(0, true)), Selector(Selector(1, false))), "
+                      "0x0000000000000000000000000000000000000000000000000000000000000003), Instance { query_index: 0, "
+                      "column_index: 0, rotation: Rotation(-2) })], ") != NULL);
+    CHECK(strstr(str, "lookups: [], constants: [], minimum_degree: Some(6) }, fixed_commitments: [Infinity], "
+                      "permutation: VerifyingKey { commitments: [] } }") != NULL);
+    CHECK(strstr(str, "domain: PinnedEvaluationDomain { k: 5, extended_k: 8, omega: 0x") != NULL);
+    free(str);
     zk_cs_free(cs);
 }

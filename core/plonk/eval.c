@@ -308,7 +308,9 @@ typedef struct {
     const zk_expr_prog *p;
     const zk_colview *v;
     size_t begin, end;
-    zk_fp *const *outs;
+    zk_fp *const *outs; /* per-root outputs, or NULL for the Horner fold */
+    const zk_fp *y;     /* Horner: acc = acc * y + root */
+    zk_fp *acc;
     zk_fp *scratch; /* per worker: num_regs * ZK_PROG_BLOCK */
 } eval_ctx;
 
@@ -319,14 +321,26 @@ static void eval_range_(void *vctx, size_t b0, size_t b1, unsigned worker) {
         size_t s = c->begin + blk * ZK_PROG_BLOCK;
         size_t m = c->end - s < ZK_PROG_BLOCK ? c->end - s : ZK_PROG_BLOCK;
         eval_block_(c->p, c->v, s, m, regs);
-        for (uint32_t r = 0; r < c->p->num_roots; r++)
-            memcpy(c->outs[r] + (s - c->begin), regs + (size_t)c->p->root_reg[r] * ZK_PROG_BLOCK, m * sizeof(zk_fp));
+        if (c->outs) {
+            for (uint32_t r = 0; r < c->p->num_roots; r++)
+                memcpy(c->outs[r] + (s - c->begin), regs + (size_t)c->p->root_reg[r] * ZK_PROG_BLOCK, m * sizeof(zk_fp));
+            continue;
+        }
+        zk_fp *acc = c->acc + (s - c->begin);
+        for (uint32_t r = 0; r < c->p->num_roots; r++) {
+            const zk_fp *v = regs + (size_t)c->p->root_reg[r] * ZK_PROG_BLOCK;
+            for (size_t j = 0; j < m; j++) {
+                zk_fp_mul(&acc[j], &acc[j], c->y);
+                zk_fp_add(&acc[j], &acc[j], &v[j]);
+            }
+        }
     }
 }
 
 static zk_status eval_(const zk_expr_prog *p, const zk_colview *v, size_t begin, size_t end, zk_fp *const *outs,
-                       int par) {
-    if (!p || !v || (p->num_roots && !outs) || end < begin || v->len == 0 || v->rot_scale == 0)
+                       const zk_fp *y, zk_fp *acc, int par) {
+    if (!p || !v || (p->num_roots && !outs && !acc) || (acc && !y) || end < begin || v->len == 0 ||
+        v->rot_scale == 0)
         return ZK_ERR_INVALID_ARG;
     if (end == begin || p->num_roots == 0) return ZK_OK;
     /* worker ids range over the whole pool, so scratch has a slot per pool thread */
@@ -335,7 +349,7 @@ static zk_status eval_(const zk_expr_prog *p, const zk_colview *v, size_t begin,
     size_t nblocks = (end - begin + ZK_PROG_BLOCK - 1) / ZK_PROG_BLOCK;
     zk_fp *scratch = malloc(regs * ZK_PROG_BLOCK * workers * sizeof(zk_fp));
     if (!scratch) return ZK_ERR_NOMEM;
-    eval_ctx c = {p, v, begin, end, outs, scratch};
+    eval_ctx c = {p, v, begin, end, acc ? NULL : outs, y, acc, scratch};
     if (par)
         zk_parallel_for(nblocks, 4, eval_range_, &c);
     else
@@ -346,12 +360,17 @@ static zk_status eval_(const zk_expr_prog *p, const zk_colview *v, size_t begin,
 
 zk_status zk_expr_prog_eval(const zk_expr_prog *p, const zk_colview *v, size_t begin, size_t end,
                             zk_fp *const *outs) {
-    return eval_(p, v, begin, end, outs, 0);
+    return eval_(p, v, begin, end, outs, NULL, NULL, 0);
 }
 
 zk_status zk_expr_prog_eval_par(const zk_expr_prog *p, const zk_colview *v, size_t begin, size_t end,
                                 zk_fp *const *outs) {
-    return eval_(p, v, begin, end, outs, 1);
+    return eval_(p, v, begin, end, outs, NULL, NULL, 1);
+}
+
+zk_status zk_expr_prog_eval_horner(const zk_expr_prog *p, const zk_colview *v, size_t begin, size_t end,
+                                   const zk_fp *y, zk_fp *acc) {
+    return eval_(p, v, begin, end, NULL, y, acc, 1);
 }
 
 zk_status zk_expr_eval_row(const zk_cs *cs, zk_expr e, const zk_colview *view, size_t row, zk_fp *out,

@@ -63,6 +63,13 @@ zk_status zk_expr_prog_eval(const zk_expr_prog *prog, const zk_colview *view, si
 zk_status zk_expr_prog_eval_par(const zk_expr_prog *prog, const zk_colview *view, size_t begin, size_t end,
                                 zk_fp *const *outs);
 
+/* For each position i in [begin, end) and each root r in order:
+ * acc[i - begin] = acc[i - begin] * y + root_r(i). This is halo2's fold of
+ * the h(X) expressions (gate polynomials first, in order), without
+ * materializing every root's column. Parallel. */
+zk_status zk_expr_prog_eval_horner(const zk_expr_prog *prog, const zk_colview *view, size_t begin, size_t end,
+                                   const zk_fp *y, zk_fp *acc);
+
 /* *out = expression e at position row (compiles e; convenient, not fast). */
 zk_status zk_expr_eval_row(const zk_cs *cs, zk_expr e, const zk_colview *view, size_t row, zk_fp *out,
                            zk_error *err);

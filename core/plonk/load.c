@@ -201,8 +201,6 @@ static zk_status parse_queries_(zk_cs *cs, const cJSON *csj, const char *key, zk
         if ((st = get_u32_(q, "column", p, &col, err))) return st;
         if ((st = get_int_(q, "rotation", p, INT32_MIN, INT32_MAX, &rot, err))) return st;
         zk_column c = {kind, col};
-        uint32_t n;
-        zk_cs_queries(cs, kind, &n);
         if (zk_cs_find_query(cs, c, (int32_t)rot) >= 0)
             return zk_fail(err, ZK_ERR_PARSE, "%s: duplicate query", p);
         uint32_t idx;
