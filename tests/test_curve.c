@@ -5,6 +5,7 @@
 #include "harness.h"
 #include "tv.h"
 #include "util/rng.h"
+#include "util/threads.h"
 
 #define ZC(fn) zk_pallas_##fn
 #define ZB(fn) zk_fp_##fn
@@ -83,4 +84,32 @@ TEST(curve_vesta_hash_to_curve_ipa_params) {
     }
     CHECK(nparams == 2);
     cJSON_Delete(root);
+}
+
+/* hash_to_curve_batch called from inside a parallel kernel (nested work runs
+ * serially on the calling worker) gives the same points. */
+typedef struct {
+    const uint8_t *msgs;
+    zk_vesta_affine *out;
+    int failed;
+} nested_ctx_;
+
+static void nested_range_(void *vctx, size_t begin, size_t end, unsigned worker) {
+    nested_ctx_ *c = vctx;
+    (void)worker;
+    for (size_t i = begin; i < end; i++) /* 80 > the batch's grain: a nested parallel_for */
+        if (zk_vesta_hash_to_curve_batch(c->out + 80 * i, "nested", c->msgs + 80 * i, 1, 80) != ZK_OK)
+            c->failed = 1;
+}
+
+TEST(curve_vesta_hash_to_curve_nested) {
+    enum { N = 2, M = 80 * N };
+    uint8_t msgs[M];
+    zk_vesta_affine out[M], flat[M];
+    for (int i = 0; i < M; i++) msgs[i] = (uint8_t)i;
+    nested_ctx_ c = {msgs, out, 0};
+    zk_parallel_for(N, 1, nested_range_, &c);
+    CHECK(!c.failed);
+    REQUIRE(zk_vesta_hash_to_curve_batch(flat, "nested", msgs, 1, M) == ZK_OK);
+    for (int i = 0; i < M; i++) CHECK(zk_vesta_affine_eq(&out[i], &flat[i]));
 }
