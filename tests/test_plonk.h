@@ -12,12 +12,9 @@
 #include "plonk/cs.h"
 #include "util/status.h"
 
-/* A small BLAKE2b (RFC 7693) for the tests only, until core/hash lands:
- * digest of outlen (1..64) bytes, no key, 16-byte personalization (NULL = zeros). */
+/* BLAKE2b via core/hash: digest of outlen (1..64) bytes, no key,
+ * 16-byte personalization (NULL = zeros). */
 void tp_blake2b(uint8_t *out, size_t outlen, const uint8_t personal[16], const uint8_t *msg, size_t len);
-/* The zk_blake2b512_personal_fn shape, for zk_vk_transcript_repr. */
-zk_status tp_blake2b512_personal(void *ctx, const uint8_t personal[16], const uint8_t *msg, size_t len,
-                                 uint8_t out[64]);
 
 /* Field element from 64 LE hex digits ({hex} object or string); 0 on success. */
 int tp_fp(zk_fp *out, const cJSON *v);

@@ -50,7 +50,7 @@ static void check_pinned(const zk_cs *cs, uint32_t k, const cJSON *fixed_pts, co
     }
     zk_fp repr;
     uint8_t dig[64];
-    REQUIRE(zk_vk_transcript_repr(s, len, tp_blake2b512_personal, NULL, &repr, dig, &err) == ZK_OK);
+    REQUIRE(zk_vk_transcript_repr(s, len, &repr, dig, &err) == ZK_OK);
     uint8_t rb[32];
     char hex[129];
     zk_fp_to_bytes(rb, &repr);

@@ -1,5 +1,7 @@
 #include "plonk/pinned.h"
 
+#include "hash/blake2b.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,21 +324,18 @@ zk_status zk_pinned_vk_string(const zk_cs *cs, uint32_t k, const zk_vesta_affine
     return ZK_OK;
 }
 
-zk_status zk_vk_transcript_repr(const char *pinned, size_t len, zk_blake2b512_personal_fn hash, void *hash_ctx,
-                                zk_fp *out, uint8_t digest64[64], zk_error *err) {
-    if (!pinned || !hash || !out) return zk_fail(err, ZK_ERR_INVALID_ARG, "transcript_repr: NULL argument");
-    if (len > SIZE_MAX - 8) return zk_fail(err, ZK_ERR_RANGE, "transcript_repr: string too long");
-    uint8_t *msg = malloc(len + 8);
-    if (!msg) return zk_fail(err, ZK_ERR_NOMEM, "out of memory");
-    uint64_t l = (uint64_t)len;
-    for (int i = 0; i < 8; i++) msg[i] = (uint8_t)(l >> (8 * i));
-    memcpy(msg + 8, pinned, len);
+zk_status zk_vk_transcript_repr(const char *pinned, size_t len, zk_fp *out, uint8_t digest64[64], zk_error *err) {
+    if (!pinned || !out) return zk_fail(err, ZK_ERR_INVALID_ARG, "transcript_repr: NULL argument");
     static const uint8_t personal[16] = {'H', 'a', 'l', 'o', '2', '-', 'V', 'e',
                                          'r', 'i', 'f', 'y', '-', 'K', 'e', 'y'};
-    uint8_t dig[64];
-    zk_status st = hash(hash_ctx, personal, msg, len + 8, dig);
-    free(msg);
-    if (st) return zk_fail(err, st, "transcript_repr: hash failed");
+    uint8_t lenb[8], dig[64];
+    uint64_t l = (uint64_t)len;
+    for (int i = 0; i < 8; i++) lenb[i] = (uint8_t)(l >> (8 * i));
+    zk_blake2b h;
+    zk_blake2b_init_personal(&h, 64, personal);
+    zk_blake2b_update(&h, lenb, 8);
+    zk_blake2b_update(&h, pinned, len);
+    zk_blake2b_final(&h, dig);
     zk_fp_from_uniform_bytes(out, dig);
     if (digest64) memcpy(digest64, dig, 64);
     return ZK_OK;

@@ -49,17 +49,9 @@ zk_status zk_pinned_vk_string(const zk_cs *cs, uint32_t k, const zk_vesta_affine
 void zk_fp_debug_hex(char out[67], const zk_fp *a);
 void zk_fq_debug_hex(char out[67], const zk_fq *a);
 
-/* BLAKE2b-512 (64-byte digest, no key) with a 16-byte personalization over
- * msg[0..len), into out. Returns ZK_OK or an error. */
-typedef zk_status (*zk_blake2b512_personal_fn)(void *ctx, const uint8_t personal[16], const uint8_t *msg, size_t len,
-                                               uint8_t out[64]);
-
 /* transcript_repr = Fp::from_uniform_bytes(BLAKE2b-512 personalized
  * "Halo2-Verify-Key" over (len as u64 little-endian) || pinned), the digest
- * also returned in digest64 (may be NULL).
- * TODO(lead): core/hash/blake2b.h is not merged yet; the caller passes the
- * hash. Once it lands, add a zk_vk_transcript_repr_default that supplies it. */
-zk_status zk_vk_transcript_repr(const char *pinned, size_t len, zk_blake2b512_personal_fn hash, void *hash_ctx,
-                                zk_fp *out, uint8_t digest64[64], zk_error *err);
+ * also returned in digest64 (may be NULL). */
+zk_status zk_vk_transcript_repr(const char *pinned, size_t len, zk_fp *out, uint8_t digest64[64], zk_error *err);
 
 #endif
