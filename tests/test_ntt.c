@@ -47,18 +47,24 @@ TEST(ntt_fq_vs_naive) { tnq_check_naive_(); }
 TEST(ntt_fp_roundtrip_2_to_16) { tnp_check_roundtrip_(16); }
 TEST(ntt_fq_roundtrip_2_to_12) { tnq_check_roundtrip_(12); }
 
+/* both the plain and the tiled permutation (large sizes) */
 TEST(ntt_bit_reverse) {
-    size_t n = 1 << 10;
-    zk_fp *a = malloc(n * sizeof *a);
+    const unsigned max_log = 16;
+    zk_fp *a = malloc(((size_t)1 << max_log) * sizeof *a);
     REQUIRE(a);
-    for (size_t i = 0; i < n; i++) zk_fp_from_u64(&a[i], i);
-    zk_fp_bit_reverse(a, 10);
-    for (size_t i = 0; i < n; i++) {
-        size_t r = 0;
-        for (unsigned b = 0; b < 10; b++) r |= ((i >> b) & 1) << (9 - b);
-        zk_fp e;
-        zk_fp_from_u64(&e, r);
-        CHECK(zk_fp_eq(&a[i], &e));
+    for (unsigned L = 0; L <= max_log; L++) {
+        size_t n = (size_t)1 << L;
+        for (size_t i = 0; i < n; i++) zk_fp_from_u64(&a[i], i);
+        zk_fp_bit_reverse(a, L);
+        int ok = 1;
+        for (size_t i = 0; i < n; i++) {
+            size_t r = 0;
+            for (unsigned b = 0; b < L; b++) r |= ((i >> b) & 1) << (L - 1 - b);
+            uint64_t v[4];
+            zk_fp_to_canonical(v, &a[i]);
+            ok &= v[0] == r;
+        }
+        CHECK_MSG(ok, "log n = %u", L);
     }
     free(a);
 }

@@ -8,6 +8,9 @@
 /* Largest stage count done inside one cache block, and the size of the small
  * contiguous twiddle table that serves those stages (2^ZK_NTT_SMALL_LOG). */
 #define ZK_NTT_SMALL_LOG 12
+/* Bit reversal of large arrays swaps tiles of 2^T x 2^T elements (rows of
+ * 2^T contiguous elements: whole cache lines). */
+#define ZK_NTT_REV_TILE 3
 /* Largest tile width (columns handled together in the upper stages). */
 #define ZK_NTT_TILE_LOG_MAX 5
 

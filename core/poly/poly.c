@@ -11,6 +11,16 @@
 
 /* ---- helpers shared by both fields ---- */
 
+/* Hot loops are flattened: every field operation they call is inlined (the
+ * compiler may otherwise keep the Montgomery product out of line). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ZK_POLY_HOT __attribute__((flatten))
+#define ZK_POLY_INLINE __attribute__((always_inline, flatten)) inline
+#else
+#define ZK_POLY_HOT
+#define ZK_POLY_INLINE inline
+#endif
+
 static zk_ntt_tuning ntt_tuning = {ZK_NTT_SMALL_LOG, 8, 4};
 
 void zk_ntt_get_tuning(zk_ntt_tuning *t) { *t = ntt_tuning; }
