@@ -251,6 +251,18 @@ TEST(poly_rotate) {
         }
         CHECK_MSG(ok, "shift %lld", (long long)sh);
     }
+    /* chunks of the rotation, including ones that wrap and run past n */
+    zk_fp full[13], ch[30];
+    for (int64_t sh = -15; sh <= 15; sh += 5) {
+        zk_fp_poly_rotate(full, a, n, sh);
+        for (size_t start = 0; start < n; start++)
+            for (size_t len = 0; len <= n - start; len++) {
+                zk_fp_poly_rotated_chunk(ch, a, n, sh, start, len);
+                CHECK_MSG(veq(ch, full + start, len), "shift %lld start %zu len %zu", (long long)sh, start, len);
+            }
+        zk_fp_poly_rotated_chunk(ch, a, n, sh, 5, 30); /* longer than n: keeps wrapping */
+        for (size_t i = 0; i < 30; i++) CHECK(zk_fp_eq(&ch[i], &full[(5 + i) % n]));
+    }
     zk_fp_poly_rotate(o, a, n, INT64_MIN);
     CHECK(zk_fp_eq(&o[0], &a[(size_t)(n - ((uint64_t)1 << 63) % n) % n]));
     free(a);
