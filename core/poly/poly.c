@@ -34,10 +34,16 @@ void zk_ntt_set_tuning(const zk_ntt_tuning *t) {
     ntt_tuning = v;
 }
 
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_bitreverse64)
+#define ZK_HAVE_BITREVERSE64 1
+#endif
+#endif
+
 /* i with its low `bits` bits reversed (bits <= 63; i < 2^bits). */
 static inline size_t zk_ntt_rev_(size_t i, unsigned bits) {
     if (bits == 0) return 0;
-#if defined(__has_builtin) && __has_builtin(__builtin_bitreverse64)
+#if defined(ZK_HAVE_BITREVERSE64)
     return (size_t)(__builtin_bitreverse64((uint64_t)i) >> (64 - bits));
 #else
     uint64_t x = (uint64_t)i;
