@@ -2,7 +2,7 @@
  * 65536, random scalars, distinct bases, best of several runs.
  *   zkml_bench msm            the figures the Makefile reports
  * Tuning knobs (environment, native and WASI only): ZK_MSM_C forces the
- * window width, ZK_MSM_BATCH the batch size, ZK_MSM_NOGLV=1 turns GLV off,
+ * window width, ZK_MSM_BATCH the batch size, ZK_MSM_FLAGS the zk_msm_opts flags,
  * ZK_MSM_N picks one size, ZK_MSM_REPS the repetitions. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +52,7 @@ BENCH(msm) {
     } else if (bench_quick()) {
         nsizes = 1;
     }
-    zk_msm_opts o = {0, 0, env_u("ZK_MSM_C", 0), env_u("ZK_MSM_BATCH", 0),
-                     env_u("ZK_MSM_NOGLV", 0) ? ZK_MSM_NO_GLV : 0};
+    zk_msm_opts o = {0, 0, env_u("ZK_MSM_C", 0), env_u("ZK_MSM_BATCH", 0), env_u("ZK_MSM_FLAGS", 0)};
     for (int si = 0; si < nsizes; si++) {
         size_t n = sizes[si];
         zk_fp *s = malloc(n * sizeof *s);

@@ -57,6 +57,7 @@ typedef struct {
 #define ZK_MSM_NO_GLV 1u     /* windows over the whole ~255-bit scalar */
 #define ZK_MSM_AFFINE 2u     /* batch-affine buckets even for tiny n */
 #define ZK_MSM_PROJECTIVE 4u /* projective buckets at any n (no batching) */
+#define ZK_MSM_PROJ_REDUCE 8u /* bucket reduction in projective coordinates only */
 
 /* Scratch bytes an MSM of n points would allocate with these options (NULL =
  * defaults), at most (a planning aid for callers that budget memory). */

@@ -2,6 +2,7 @@
  * runner. See msm_common.h. */
 #include "msm/msm_common.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "util/threads.h"
@@ -21,6 +22,12 @@
 #define MSM_COST_AFFINE 7.0
 #endif
 #define MSM_COST_PROJ 12.0
+/* A variable-time inversion, in multiplications. */
+#if defined(ZK_FIELD_29)
+#define MSM_COST_INV 80.0
+#else
+#define MSM_COST_INV 100.0
+#endif
 #define MSM_COST_REDUCE 24.0
 
 /* Below this many recoded points, projective buckets (no batching). */
@@ -41,7 +48,8 @@ zk_status msm_check_opts(const zk_msm_opts *o) {
     if (!o) return ZK_OK;
     if (o->window == 1 || o->window > MSM_MAX_C) return ZK_ERR_INVALID_ARG;
     if (o->batch > (1u << 20)) return ZK_ERR_INVALID_ARG;
-    if (o->flags & ~(ZK_MSM_NO_GLV | ZK_MSM_AFFINE | ZK_MSM_PROJECTIVE)) return ZK_ERR_INVALID_ARG;
+    if (o->flags & ~(ZK_MSM_NO_GLV | ZK_MSM_AFFINE | ZK_MSM_PROJECTIVE | ZK_MSM_PROJ_REDUCE))
+        return ZK_ERR_INVALID_ARG;
     if ((o->flags & ZK_MSM_AFFINE) && (o->flags & ZK_MSM_PROJECTIVE)) return ZK_ERR_INVALID_ARG;
     return ZK_OK;
 }
@@ -201,14 +209,34 @@ void msm_plan_make(msm_plan *pl, size_t npts, int glv, unsigned T, const zk_msm_
         pl->batch = (unsigned)b;
     }
     pl->qcap = pl->batch < 64 ? 64 : pl->batch;
+
+    /* Segment length for the affine reduction: per group it costs about
+     * 2 gb affine additions (6M each), 2 len inversions and 3 gb/len
+     * projective additions (12M): best near len = sqrt(18 gb / INV). */
+    pl->red_len = 0;
+    pl->red_segs = 0;
+    if (pl->affine && !(o && (o->flags & ZK_MSM_PROJ_REDUCE))) {
+        size_t gb = pl->group_buckets, nbmin = (size_t)1 << (pl->width[pl->nwin - 1] - 1), len = 1;
+        for (unsigned w = 0; w < pl->nwin; w++)
+            if (((size_t)1 << (pl->width[w] - 1)) < nbmin) nbmin = (size_t)1 << (pl->width[w] - 1);
+        double best = sqrt(18.0 * (double)gb / MSM_COST_INV);
+        while ((double)(2 * len) <= best * 1.4142) len *= 2; /* nearest power of 2 */
+        if (len > nbmin) len = nbmin;
+        while (gb / len > 1024) len *= 2; /* bounds the segment scratch */
+        if (len >= 2 && len <= nbmin && gb / len >= 32) {
+            pl->red_len = (unsigned)len;
+            pl->red_segs = gb / len;
+        }
+    }
     size_t tasks = (size_t)pl->ngroups * pl->nparts;
     pl->nslots = T < tasks ? T : (unsigned)tasks;
 }
 
 size_t msm_plan_slot_bytes(const msm_plan *pl, size_t affine_sz, size_t proj_sz, size_t fe_sz) {
     if (!pl->affine) return pl->group_buckets * proj_sz;
+    size_t red = pl->red_segs * (2 * affine_sz + 2 * sizeof(uint32_t) + fe_sz + sizeof(uint32_t));
     return pl->group_buckets * (affine_sz + sizeof(uint32_t)) + (size_t)pl->batch * (8 + fe_sz) +
-           (size_t)pl->qcap * 8;
+           (size_t)pl->qcap * 8 + red + 64;
 }
 
 /* ---- task runner: slots pull task numbers from a shared counter ---- */

@@ -28,6 +28,11 @@ typedef struct {
     unsigned batch;                        /* additions per batched inversion */
     unsigned qcap;                         /* deferred additions before a forced flush */
     unsigned nslots;                       /* concurrent workers (<= threads budget) */
+    /* Bucket reduction: 0 = projective running sums; else every window's
+     * buckets are cut into segments of red_len whose running sums advance in
+     * lock-step as batched affine additions (at most red_segs per group). */
+    unsigned red_len;
+    size_t red_segs;
 } msm_plan;
 
 /* Builds the plan for npts recoded points (2n with GLV) on `threads` threads. */
