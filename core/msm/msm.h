@@ -1,0 +1,86 @@
+/* Multi-scalar multiplication: out = sum(i < n, scalars[i] * bases[i]).
+ *
+ * For Vesta (Fq coordinates, Fp scalars: the curve of IPA commitments and of
+ * the IPA verifier) and Pallas (Fp coordinates, Fq scalars).
+ *
+ * Every function here is VARIABLE TIME in both the scalars and the bases (the
+ * running time and memory access pattern depend on their values): use it only
+ * where both are public, or where the scalars are already blinded. Hence the
+ * _var suffix.
+ *
+ * Algorithm (msm_impl.inc has the details): GLV split of each scalar with the
+ * curve endomorphism (x, y) -> (ZETA x, y) into two ~127-bit halves, signed
+ * (Booth) window digits, Pippenger buckets accumulated with batched affine
+ * additions (one field inversion per batch, Montgomery's trick), running-sum
+ * bucket reduction in projective coordinates, windows spread over the thread
+ * pool (core/util/threads.h). Tiny inputs use projective buckets instead.
+ *
+ * Inputs: bases are affine points on the curve or the identity (0, 0); they
+ * are not validated (an off-curve base gives a meaningless result, never a
+ * crash). Equal and opposite bases, identity bases and zero scalars may appear
+ * anywhere. Results are returned in projective form (convert with
+ * zk_vesta_to_affine_var if needed); out may not alias the inputs.
+ *
+ * Memory: the working set is about 100 bytes per point (GLV tables) plus, per
+ * thread, 2^(c-1) affine buckets per window in flight (c <= 16): a few MiB at
+ * n = 2^16. zk_msm_opts.max_scratch bounds it by processing the input in
+ * chunks. Every function returns ZK_OK, ZK_ERR_NOMEM (out is then the
+ * identity) or ZK_ERR_INVALID_ARG (NULL pointers with n > 0, bad options). */
+#ifndef ZK_MSM_MSM_H
+#define ZK_MSM_MSM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "curve/curve.h"
+#include "util/status.h"
+
+/* Tuning and resource options. A zero-initialised struct (or a NULL pointer)
+ * selects the defaults; the non-zero overrides exist for tests and tuning. */
+typedef struct {
+    /* Upper bound on the threads working on this MSM, the caller included:
+     * 0 = every thread of the pool (zk_threads_count()), 1 = the calling
+     * thread only. */
+    unsigned max_threads;
+    /* Soft cap in bytes on the scratch memory the MSM allocates (0 = no cap):
+     * the input is then processed in chunks of points that fit, down to a
+     * minimum of 1024 points per chunk. */
+    size_t max_scratch;
+    /* 0 = tuned by n and target; 1..16 forces the window width c. */
+    unsigned window;
+    /* 0 = tuned; >= 1 forces the number of additions per batched inversion. */
+    unsigned batch;
+    /* ZK_MSM_* flags below. */
+    unsigned flags;
+} zk_msm_opts;
+
+#define ZK_MSM_NO_GLV 1u     /* windows over the whole ~255-bit scalar */
+#define ZK_MSM_AFFINE 2u     /* batch-affine buckets even for tiny n */
+#define ZK_MSM_PROJECTIVE 4u /* projective buckets at any n (no batching) */
+#define ZK_MSM_PROJ_REDUCE 8u /* bucket reduction in projective coordinates only */
+
+/* Scratch bytes an MSM of n points would allocate with these options (NULL =
+ * defaults), at most (a planning aid for callers that budget memory). */
+size_t zk_msm_scratch_bytes(size_t n, const zk_msm_opts *opts);
+
+#define ZK_MSM_DECL_(C, A, T, S)                                                         \
+    /* out = sum scalars[i] * bases[i]. */                                               \
+    zk_status zk_##C##_msm_var(T *out, const S *scalars, const A *bases, size_t n);      \
+    /* The same with options (opts may be NULL). */                                      \
+    zk_status zk_##C##_msm_opt_var(T *out, const S *scalars, const A *bases, size_t n,  \
+                                   const zk_msm_opts *opts);                             \
+    /* Scalars given as canonical little-endian 256-bit integers (what                  \
+     * to_canonical returns), skipping the conversion out of Montgomery form.            \
+     * Any 256-bit value is accepted and taken modulo the group order. */                \
+    zk_status zk_##C##_msm_u64_var(T *out, const uint64_t (*scalars)[4], const A *bases, \
+                                   size_t n, const zk_msm_opts *opts);                   \
+    /* Reference: shared-doubling double-and-add with the complete formulas, no          \
+     * windows, no batching, no endomorphism; slow, for tests. */                        \
+    zk_status zk_##C##_msm_naive_var(T *out, const S *scalars, const A *bases, size_t n);
+
+ZK_MSM_DECL_(vesta, zk_vesta_affine, zk_vesta, zk_fp)
+ZK_MSM_DECL_(pallas, zk_pallas_affine, zk_pallas, zk_fq)
+
+#undef ZK_MSM_DECL_
+
+#endif
