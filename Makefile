@@ -21,6 +21,7 @@ CMAKE_NATIVE := cmake -S . -DCMAKE_C_COMPILER=$(CC_NATIVE)
 all: native
 
 native:
+	@mkdir -p $(B)
 	@$(CMAKE_NATIVE) -B $(B)/native -DCMAKE_BUILD_TYPE=Release >$(B)/.cmake-native.log || { cat $(B)/.cmake-native.log; exit 1; }
 	@cmake --build $(B)/native -j$(JOBS)
 

@@ -33,6 +33,7 @@ typedef struct {
     unsigned running;          /* threads in the pool now, caller included */
     pthread_t tids[ZK_MAX_THREADS];
     unsigned long generation;
+    unsigned long spawn_generation; /* generation when the running workers were created */
     int shutdown;
     /* the current job */
     zk_range_fn fn;
@@ -88,7 +89,9 @@ static void *worker_main(void *arg) {
     unsigned idx = (unsigned)(size_t)arg;
     unsigned long seen = 0;
     pthread_mutex_lock(&pool.mu);
-    seen = pool.generation;
+    /* Not pool.generation: a job may already have been posted before this
+     * thread got here, and it must not be missed. */
+    seen = pool.spawn_generation;
     for (;;) {
         while (!pool.shutdown && pool.generation == seen) pthread_cond_wait(&pool.start_cv, &pool.mu);
         if (pool.shutdown) break;
@@ -121,6 +124,9 @@ static unsigned ensure_started(void) {
     if (pool.running) return pool.running;
     unsigned want = pool.want ? pool.want : default_threads();
     unsigned started = 1;
+    pthread_mutex_lock(&pool.mu);
+    pool.spawn_generation = pool.generation;
+    pthread_mutex_unlock(&pool.mu);
     for (unsigned i = 1; i < want; i++) {
         if (pthread_create(&pool.tids[i], NULL, worker_main, (void *)(size_t)i) != 0) break;
         started++;
