@@ -77,7 +77,17 @@ static void run_model(const char *corpus, const cJSON *entry, acc_row *row, cons
     snprintf(path, sizeof path, "%s/%s", dir, patched ? "network.patched.onnx" : "network.onnx");
     zk_error err = {0};
     zk_nn_model *m = NULL;
-    zk_nn_load_opts lo = {1, 1};
+    zk_nn_load_opts lo = {1, 1, 0, NULL};
+    zk_nn_shape shapes[16];
+    const cJSON *ins = cJSON_GetObjectItem(entry, "inputs");
+    for (const cJSON *c = ins ? ins->child : NULL; c && lo.n_input_shapes < 16; c = c->next) {
+        zk_nn_shape *sp = &shapes[lo.n_input_shapes++];
+        sp->rank = 0;
+        const cJSON *su = cJSON_GetObjectItem(c, "shape_used");
+        for (const cJSON *d = su ? su->child : NULL; d && sp->rank < ZK_NN_MAX_RANK; d = d->next)
+            sp->dims[sp->rank++] = (int64_t)cJSON_GetNumberValue(d);
+    }
+    lo.input_shapes = shapes;
     zk_status st = zk_nn_load_file(path, &lo, &m, &err);
     if (st) {
         snprintf(row->note, sizeof row->note, "%s", err.msg);

@@ -68,7 +68,16 @@ int zk_cli_infer(int argc, char **argv) {
     }
     zk_error err = {0};
     zk_nn_model *m = NULL;
-    zk_status st = zk_nn_load_file(model_path, NULL, &m, &err);
+    zk_nn_shape shapes[16];
+    zk_nn_load_opts lo = {0};
+    size_t tlen;
+    char *text = zk_cli_read_file(input_path, &tlen);
+    if (text) {
+        lo.n_input_shapes = zk_nn_shapes_from_json(text, tlen, shapes, 16);
+        lo.input_shapes = shapes;
+        free(text);
+    }
+    zk_status st = zk_nn_load_file(model_path, &lo, &m, &err);
     if (st) {
         fprintf(stderr, "zkml infer: %s: %s (%s)\n", model_path, err.msg, zk_status_name(st));
         return 1;

@@ -7,6 +7,7 @@
 int zk_cli_inspect(int argc, char **argv) {
     const char *path = NULL;
     int64_t batch = 1;
+    int verbose = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             printf("usage: zkml inspect model.onnx [--batch N]\n"
@@ -14,6 +15,7 @@ int zk_cli_inspect(int argc, char **argv) {
                    "shapes, op counts, the parameter count and any unsupported op (exit 1).\n");
             return 0;
         } else if (!strcmp(argv[i], "--batch") && i + 1 < argc) batch = atoll(argv[++i]);
+        else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) verbose = 1;
         else if (!path) path = argv[i];
         else {
             fprintf(stderr, "zkml inspect: unexpected argument '%s'\n", argv[i]);
@@ -24,7 +26,7 @@ int zk_cli_inspect(int argc, char **argv) {
         fprintf(stderr, "usage: zkml inspect model.onnx\n");
         return 2;
     }
-    zk_nn_load_opts lo = {batch, 1};
+    zk_nn_load_opts lo = {batch, 1, 0, NULL};
     zk_nn_model *m = NULL;
     zk_error err = {0};
     zk_status st = zk_nn_load_file(path, &lo, &m, &err);
@@ -63,6 +65,13 @@ int zk_cli_inspect(int argc, char **argv) {
             else zk_cli_shape(sh, sizeof sh, &v);
         }
         printf("  %4zu  %-20s %-40s -> %s%s\n", i, ni.op, ni.name[0] ? ni.name : "(unnamed)", sh, ni.supported ? "" : "  UNSUPPORTED");
+        for (int k = 0; verbose && k < ni.n_inputs; k++) {
+            if (ni.inputs[k] < 0) continue;
+            zk_nn_value_info in;
+            zk_nn_get_value(m, ni.inputs[k], &in);
+            zk_cli_shape(sh, sizeof sh, &in);
+            printf("          in %d: %-30s %-5s %s%s\n", k, in.name, zk_cli_dtype(in.dtype), sh, in.is_const ? " const" : "");
+        }
         int k = 0;
         while (k < nk && strcmp(names[k], ni.op)) k++;
         if (k == nk && nk < 256) {

@@ -35,9 +35,17 @@ typedef struct zk_nn_run zk_nn_run;
 typedef enum { ZK_NN_FLOAT = 0, ZK_NN_INT = 1, ZK_NN_BOOL = 2 } zk_nn_dtype;
 
 typedef struct {
+    int rank;
+    int64_t dims[ZK_NN_MAX_RANK];
+} zk_nn_shape;
+
+typedef struct {
     int64_t batch;          /* value given to symbolic input dimensions (0 means 1) */
     int allow_unsupported;  /* 1: load anyway, unsupported nodes kept as op "?" (for inspect);
                                such a model cannot run */
+    size_t n_input_shapes;  /* optional shapes of graph inputs 0..n-1: they fill the
+                               symbolic dimensions (a rank mismatch is ignored) */
+    const zk_nn_shape *input_shapes;
 } zk_nn_load_opts;
 
 /* Loads from memory (buf is not retained). On failure err names the problem and
@@ -92,7 +100,7 @@ typedef struct {
     int range_bits;   /* B: every stored value satisfies |v| < 2^B, else ZK_ERR_RANGE (default 40) */
     int max_scale;    /* upper bound on any scale (default 30) */
     int fixed_scale;  /* >= 0: every FLOAT activation gets this scale (no calibration); -1: calibrate */
-    double target;    /* > 0: raise act_bits (up to 24) until max |q - f| / output range <= target
+    double target;    /* > 0 (default 1e-3): raise act_bits by 2 (up to 24) until max |q - f| / output range <= target
                          on the samples; 0: one pass with act_bits */
 } zk_nn_qopts;
 

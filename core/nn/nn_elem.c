@@ -102,6 +102,16 @@ static double fpow(double a, double b) {
     if (b == 2.0) return a * a;
     if (b == 1.0) return a;
     if (b == 0.5) return sqrt(a);
+    if (b == zk_det_floor(b) && b >= -64 && b <= 64) { /* whole exponent: exact repeated squaring */
+        double r = 1, base = a;
+        int64_t e = (int64_t)(b < 0 ? -b : b);
+        while (e) {
+            if (e & 1) r *= base;
+            base *= base;
+            e >>= 1;
+        }
+        return b < 0 ? 1.0 / r : r;
+    }
     if (a > 0) return zk_det_exp(b * zk_det_log(a));
     if (a == 0) return b > 0 ? 0.0 : b == 0 ? 1.0 : INFINITY;
     double r = zk_det_floor(b);
@@ -165,13 +175,59 @@ static double pow_base_fn(double x, const double *p) { return fpow(p[0], x); }
 zk_status qp_table_unary(zk_nn_model *m, zk_nn_node *n, double (*f)(double, const double *), const double *p, double lo,
                          double hi, int out_scale, zk_error *err);
 
+/* Constant operands of elementwise ops get a private quantization: at the
+ * scale of the other operands for sums and comparisons (so alignment is exact),
+ * and with weight_bits significant bits for the smallest nonzero entry for
+ * products and divisors (per-tensor scaling would drown small entries). */
+static zk_status plan_consts(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
+    int amax_scale = 0, have_var = 0;
+    for (int k = 0; k < n->n_in && k < 4; k++) {
+        n->qconst[k] = NULL;
+        const zk_nn_value *v = zk_nn_in(m, n, k);
+        if (v && !v->is_const && v->dtype == ZK_NN_FLOAT) {
+            if (!have_var || v->scale > amax_scale) amax_scale = v->scale;
+            have_var = 1;
+        }
+    }
+    int product = n->op == ZK_NN_OP_MUL || n->op == ZK_NN_OP_PRELU || n->op == ZK_NN_OP_DIV;
+    for (int k = 0; k < n->n_in && k < 4; k++) {
+        const zk_nn_value *v = zk_nn_in(m, n, k);
+        if (!v || !v->is_const || v->dtype != ZK_NN_FLOAT || (n->op == ZK_NN_OP_WHERE && k == 0)) continue;
+        int s;
+        double mx = 0, mn = 0;
+        for (int64_t i = 0; i < v->numel; i++) {
+            double a = fabs(v->cdata[i]);
+            if (a > mx) mx = a;
+            if (a > 0 && (mn == 0 || a < mn)) mn = a;
+        }
+        if (product) {
+            s = zk_nn_weight_scale(m, mn > 0 ? mn : mx);
+            if (s > m->q.max_scale) s = m->q.max_scale;
+            while (s > 0 && mx * ldexp(1.0, s) >= ldexp(1.0, 47)) s--;
+        } else {
+            if (!have_var) continue;
+            s = amax_scale;
+        }
+        int64_t *q = zk_nn_alloc(m, (size_t)(v->numel ? v->numel : 1) * sizeof(int64_t));
+        if (!q) return zk_nn_fail(err, ZK_ERR_NOMEM, n, "out of memory");
+        for (int64_t i = 0; i < v->numel; i++)
+            if (zk_nn_quantize_real(v->cdata[i], s, &q[i])) return zk_nn_fail(err, ZK_ERR_RANGE, n, "constant input %d out of range", k);
+        n->qconst[k] = q;
+        n->qcs[k] = s;
+    }
+    return ZK_OK;
+}
+
+/* Scale of input k as the kernel sees it (its private constant copy if any). */
+static inline int in_scale(const zk_nn_model *m, const zk_nn_node *n, int k) {
+    return k < 4 && n->qconst[k] ? n->qcs[k] : zk_nn_in(m, n, k)->scale;
+}
+
 /* Scale after aligning all inputs: the largest input scale. */
 static int common_scale(const zk_nn_model *m, const zk_nn_node *n, int first) {
     int s = 0;
-    for (int k = first; k < n->n_in; k++) {
-        const zk_nn_value *v = zk_nn_in(m, n, k);
-        if (v && v->scale > s) s = v->scale;
-    }
+    for (int k = first; k < n->n_in; k++)
+        if (zk_nn_in(m, n, k) && in_scale(m, n, k) > s) s = in_scale(m, n, k);
     return s;
 }
 
@@ -180,6 +236,8 @@ zk_status qp_binary(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
     zk_nn_value *a = zk_nn_in(m, n, 0), *b = n->n_in > 1 ? zk_nn_in(m, n, 1) : NULL;
     int t = zk_nn_target_scale(m, o);
     n->qi[0] = 0; /* kind of POW plan */
+    zk_status cst = n->op == ZK_NN_OP_POW ? ZK_OK : plan_consts(m, n, err);
+    if (cst) return cst;
     switch (n->op) {
     case ZK_NN_OP_ADD: case ZK_NN_OP_SUB: case ZK_NN_OP_SUM: case ZK_NN_OP_MEAN: case ZK_NN_OP_MAX: case ZK_NN_OP_MIN: {
         int S = common_scale(m, n, 0);
@@ -199,12 +257,12 @@ zk_status qp_binary(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
         o->scale = 0;
         return ZK_OK;
     case ZK_NN_OP_MUL: {
-        int S = a->scale + b->scale;
+        int S = in_scale(m, n, 0) + in_scale(m, n, 1);
         o->scale = IS_FLOAT(o) ? (S < t ? S : t) : 0;
         return ZK_OK;
     }
     case ZK_NN_OP_PRELU:
-        o->scale = IS_FLOAT(o) ? (a->scale < t ? a->scale : t) : 0;
+        o->scale = IS_FLOAT(o) ? (in_scale(m, n, 0) < t ? in_scale(m, n, 0) : t) : 0;
         return ZK_OK;
     case ZK_NN_OP_DIV:
         o->scale = IS_FLOAT(o) ? t : 0;
@@ -251,22 +309,30 @@ zk_status q_binary(const zk_nn_model *m, const zk_nn_node *n, const int64_t *con
     const zk_nn_value *a = zk_nn_in(m, n, 0), *b = n->n_in > 1 ? zk_nn_in(m, n, 1) : NULL;
     int64_t *y = out[0];
     int S = n->qs[0], so = o->scale;
+    if (n->n_in > 64) return zk_nn_fail(err, ZK_ERR_UNSUPPORTED, n, "too many inputs");
+    const int64_t *src[64];
+    int sc[64];
+    for (int k = 0; k < n->n_in; k++) {
+        src[k] = k < 4 && n->qconst[k] ? n->qconst[k] : in[k];
+        sc[k] = zk_nn_in(m, n, k) ? in_scale(m, n, k) : 0;
+    }
+    int sa = sc[0], sb = n->n_in > 1 ? sc[1] : 0;
     for (int64_t i = 0; i < o->numel; i++) {
-        int64_t x = in[0][bc_off(n, a, 0, i)];
-        int64_t z = b ? in[1][bc_off(n, b, 1, i)] : 0;
+        int64_t x = src[0][bc_off(n, a, 0, i)];
+        int64_t z = b ? src[1][bc_off(n, b, 1, i)] : 0;
         int64_t r = 0;
         switch (n->op) {
         case ZK_NN_OP_ADD: case ZK_NN_OP_SUB: {
-            __int128 s = (__int128)align(x, a->scale, S) + (n->op == ZK_NN_OP_ADD ? 1 : -1) * (__int128)align(z, b->scale, S);
+            __int128 s = (__int128)align(x, sa, S) + (n->op == ZK_NN_OP_ADD ? 1 : -1) * (__int128)align(z, sb, S);
             if (s > INT64_MAX || s < INT64_MIN) return zk_nn_fail(err, ZK_ERR_RANGE, n, "sum overflows 64 bits");
             r = zk_q_shift((int64_t)s, S - so);
             break;
         }
         case ZK_NN_OP_SUM: case ZK_NN_OP_MEAN: case ZK_NN_OP_MAX: case ZK_NN_OP_MIN: {
-            __int128 acc = align(x, a->scale, S);
+            __int128 acc = align(x, sa, S);
             for (int k = 1; k < n->n_in; k++) {
                 const zk_nn_value *v = zk_nn_in(m, n, k);
-                int64_t t = align(in[k][bc_off(n, v, k, i)], v->scale, S);
+                int64_t t = align(src[k][bc_off(n, v, k, i)], sc[k], S);
                 if (n->op == ZK_NN_OP_MAX) acc = t > acc ? t : acc;
                 else if (n->op == ZK_NN_OP_MIN) acc = t < acc ? t : acc;
                 else acc += t;
@@ -280,12 +346,12 @@ zk_status q_binary(const zk_nn_model *m, const zk_nn_node *n, const int64_t *con
         }
         case ZK_NN_OP_WHERE: {
             const zk_nn_value *c = zk_nn_in(m, n, 2);
-            int64_t w = in[2][bc_off(n, c, 2, i)];
-            r = zk_q_shift(x ? align(z, b->scale, S) : align(w, c->scale, S), S - so);
+            int64_t w = src[2][bc_off(n, c, 2, i)];
+            r = zk_q_shift(x ? align(z, sb, S) : align(w, sc[2], S), S - so);
             break;
         }
         case ZK_NN_OP_EQUAL: case ZK_NN_OP_LESS: case ZK_NN_OP_GREATER: case ZK_NN_OP_LESSEQ: case ZK_NN_OP_GREATEREQ: {
-            int64_t xa = align(x, a->scale, S), za = align(z, b->scale, S);
+            int64_t xa = align(x, sa, S), za = align(z, sb, S);
             r = n->op == ZK_NN_OP_EQUAL ? xa == za : n->op == ZK_NN_OP_LESS ? xa < za : n->op == ZK_NN_OP_GREATER ? xa > za
               : n->op == ZK_NN_OP_LESSEQ ? xa <= za : xa >= za;
             break;
@@ -294,17 +360,17 @@ zk_status q_binary(const zk_nn_model *m, const zk_nn_node *n, const int64_t *con
         case ZK_NN_OP_OR: r = x || z; break;
         case ZK_NN_OP_MUL: {
             __int128 p = (__int128)x * z;
-            int sh = a->scale + b->scale - so;
+            int sh = sa + sb - so;
             __int128 q = sh > 0 ? (p + ((__int128)1 << (sh - 1))) >> sh : p;
             if (q > INT64_MAX || q < INT64_MIN) return zk_nn_fail(err, ZK_ERR_RANGE, n, "product overflows 64 bits");
             r = (int64_t)q;
             break;
         }
         case ZK_NN_OP_PRELU: {
-            if (x >= 0) r = zk_q_shift(x, a->scale - so);
+            if (x >= 0) r = zk_q_shift(x, sa - so);
             else {
                 __int128 p = (__int128)x * z;
-                int sh = a->scale + b->scale - so;
+                int sh = sa + sb - so;
                 r = (int64_t)(sh > 0 ? (p + ((__int128)1 << (sh - 1))) >> sh : p);
             }
             break;
@@ -313,7 +379,7 @@ zk_status q_binary(const zk_nn_model *m, const zk_nn_node *n, const int64_t *con
             if (z == 0) return zk_nn_fail(err, ZK_ERR_RANGE, n, "division by zero at element %lld", (long long)i);
             if (!IS_FLOAT(o)) { r = x / z; break; } /* ONNX integer Div truncates */
             /* y = round(a / b * 2^so): a 2^(so + sb - sa) / b */
-            int e = so + b->scale - a->scale;
+            int e = so + sb - sa;
             if (e > 62 || e < -62) return zk_nn_fail(err, ZK_ERR_RANGE, n, "scale gap too large");
             __int128 num = (__int128)x, den = (__int128)z;
             if (e >= 0) num <<= e;

@@ -166,6 +166,8 @@ struct zk_nn_node {
     int64_t *qextra;      /* op-specific quantized arrays */
     zk_nn_table table, table2;
     int64_t acc_l1;       /* max row L1 norm of quantized weights (accumulator bound) */
+    int64_t *qconst[4];   /* elementwise ops: private quantization of constant inputs 0..3 */
+    int qcs[4];           /* ... and its scale */
 };
 
 struct zk_nn_model {

@@ -109,3 +109,18 @@ zk_status zk_nn_inputs_from_json(const zk_nn_model *m, const char *text, size_t 
     cJSON_Delete(root);
     return st;
 }
+
+size_t zk_nn_shapes_from_json(const char *text, size_t len, zk_nn_shape *out, size_t cap) {
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    if (!root) return 0;
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(root, "input_shapes_full");
+    if (!cJSON_IsArray(sh)) sh = cJSON_GetObjectItemCaseSensitive(root, "input_shapes");
+    size_t n = 0;
+    for (const cJSON *c = cJSON_IsArray(sh) ? sh->child : NULL; c && n < cap; c = c->next, n++) {
+        out[n].rank = 0;
+        for (const cJSON *d = cJSON_IsArray(c) ? c->child : NULL; d && out[n].rank < ZK_NN_MAX_RANK; d = d->next)
+            out[n].dims[out[n].rank++] = cJSON_IsNumber(d) ? (int64_t)d->valuedouble : -1;
+    }
+    cJSON_Delete(root);
+    return n;
+}

@@ -16,5 +16,8 @@ zk_status zk_nn_inputs_from_json(const zk_nn_model *m, const char *text, size_t 
 /* Same from an already parsed cJSON value (a cJSON *, object or array). */
 zk_status zk_nn_inputs_from_cjson(const zk_nn_model *m, const void *json, double ***out, zk_error *err);
 void zk_nn_inputs_free(double **inputs, size_t n);
+/* Input shapes given in an input JSON ("input_shapes_full" or "input_shapes",
+ * one array of dims per input): fills out[0..cap) and returns the count (0 if none). */
+size_t zk_nn_shapes_from_json(const char *text, size_t len, zk_nn_shape *out, size_t cap);
 
 #endif

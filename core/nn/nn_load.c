@@ -242,7 +242,9 @@ static zk_status load_graph(zk_nn_model *m, const zk_nn_load_opts *opts, zk_erro
         if (!ok) { st = zk_fail(err, ZK_ERR_UNSUPPORTED, "graph input '%s' has unsupported type %s", vi->name, zk_onnx_dtype_name(vi->elem_type)); break; }
         if (!vi->has_shape) { st = zk_fail(err, ZK_ERR_SHAPE, "graph input '%s' has no shape", vi->name); break; }
         int64_t dims[ZK_NN_MAX_RANK];
-        for (int d = 0; d < vi->ndim; d++) dims[d] = vi->dims[d] < 0 ? batch : vi->dims[d];
+        const zk_nn_shape *given = opts && n_in < opts->n_input_shapes && opts->input_shapes &&
+                                           opts->input_shapes[n_in].rank == vi->ndim ? &opts->input_shapes[n_in] : NULL;
+        for (int d = 0; d < vi->ndim; d++) dims[d] = vi->dims[d] >= 0 ? vi->dims[d] : given && given->dims[d] > 0 ? given->dims[d] : batch;
         if (zk_nn_set_shape(val, vi->ndim, dims)) { st = zk_fail(err, ZK_ERR_SHAPE, "graph input '%s': shape too large", vi->name); break; }
         val->is_input = 1;
         nmap_put(&names, vi->name, v);

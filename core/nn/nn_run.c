@@ -21,7 +21,7 @@ void zk_nn_qopts_default(zk_nn_qopts *o) {
     o->range_bits = 40;
     o->max_scale = 30;
     o->fixed_scale = -1;
-    o->target = 0;
+    o->target = 1e-3;
 }
 
 int zk_nn_is_quantized(const zk_nn_model *m) { return m->quantized; }
