@@ -222,6 +222,21 @@ static uint8_t *cnn_model(size_t *len) {
     return tb_finish(&t, len);
 }
 
+/* Writes the CNN as a fuzzer seed (tests/data/onnx) when ZK_WRITE_SEEDS is set. */
+TEST(nn_write_seeds) {
+    const char *dir = getenv("ZK_WRITE_SEEDS");
+    if (!dir || !*dir) return;
+    size_t len;
+    uint8_t *buf = cnn_model(&len);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/cnn_bn_softmax.onnx", dir);
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f != NULL);
+    fwrite(buf, 1, len, f);
+    fclose(f);
+    free(buf);
+}
+
 static void cnn_input(double *x, int seed) {
     for (int i = 0; i < 72; i++) x[i] = sin(i * 0.37 + seed) * 1.5;
 }

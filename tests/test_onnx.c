@@ -300,3 +300,18 @@ TEST(onnx_corpus_load) {
         zk_nn_free(m);
     }
 }
+
+/* Writes the seed models of the fuzzer (tests/data/onnx) when ZK_WRITE_SEEDS is set. */
+TEST(onnx_write_seeds) {
+    const char *dir = getenv("ZK_WRITE_SEEDS");
+    if (!dir || !*dir) return;
+    size_t len;
+    uint8_t *buf = small_model(&len);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/gemm_relu.onnx", dir);
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f != NULL);
+    fwrite(buf, 1, len, f);
+    fclose(f);
+    free(buf);
+}

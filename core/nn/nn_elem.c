@@ -595,21 +595,20 @@ zk_status q_table_lookup(const zk_nn_model *m, const zk_nn_node *n, const zk_nn_
     if (k < 0) {
         if (n->qi[1] == TAIL_ERR)
             return zk_nn_fail(err, ZK_ERR_RANGE, n, "input %.6g below the table domain [%.6g, %.6g]; recalibrate with this input",
-                              (double)x / (double)((int64_t)1 << in_scale), tb->lo / (double)((int64_t)1 << tb->in_scale),
-                              (tb->lo + tb->n - 1) / (double)((int64_t)1 << tb->in_scale));
+                              ldexp((double)x, -in_scale), ldexp((double)tb->lo, -tb->in_scale),
+                              ldexp((double)(tb->lo + tb->n - 1), -tb->in_scale));
         k = 0;
     } else if (k >= tb->n) {
         if (n->qi[2] == TAIL_ERR)
             return zk_nn_fail(err, ZK_ERR_RANGE, n, "input %.6g above the table domain [%.6g, %.6g]; recalibrate with this input",
-                              (double)x / (double)((int64_t)1 << (in_scale > 0 ? in_scale : 0)),
-                              tb->lo / (double)((int64_t)1 << (tb->in_scale > 0 ? tb->in_scale : 0)),
-                              (tb->lo + tb->n - 1) / (double)((int64_t)1 << (tb->in_scale > 0 ? tb->in_scale : 0)));
+                              ldexp((double)x, -in_scale), ldexp((double)tb->lo, -tb->in_scale),
+                              ldexp((double)(tb->lo + tb->n - 1), -tb->in_scale));
         if (n->qi[2] == TAIL_LIN) {
             const zk_nn_value *o = zk_nn_outv(m, n, 0);
             if (n->op == ZK_NN_OP_SELU) {
                 __int128 p = (__int128)x * n->qi[3];
                 int sh = in_scale + n->qs[1] - o->scale;
-                *y = (int64_t)(sh > 0 ? (p + ((__int128)1 << (sh - 1))) >> sh : p << -sh);
+                *y = (int64_t)(sh > 0 ? (p + ((__int128)1 << (sh - 1))) >> sh : p * ((__int128)1 << -sh));
             } else {
                 *y = zk_q_shift(x, in_scale - o->scale);
             }
@@ -727,8 +726,13 @@ zk_status q_unary(const zk_nn_model *m, const zk_nn_node *n, const int64_t *cons
         case ZK_NN_OP_ABS: r = zk_q_shift(v < 0 ? -v : v, sx - so); break;
         case ZK_NN_OP_NEG: r = zk_q_shift(-v, sx - so); break;
         case ZK_NN_OP_CLIP: r = zk_q_shift(v < n->qi[1] ? n->qi[1] : v > n->qi[2] ? n->qi[2] : v, sx - so); break;
-        case ZK_NN_OP_FLOOR: r = (v >> sx) << sx; break;
-        case ZK_NN_OP_CEIL: r = -((-v >> sx) << sx); break;
+        case ZK_NN_OP_FLOOR: case ZK_NN_OP_CEIL: { /* multiples of 2^sx: floor(x / 2^sx) 2^sx, ceil likewise */
+            int64_t d = (int64_t)1 << sx, q = v / d, rem = v % d;
+            if (rem && v < 0 && n->op == ZK_NN_OP_FLOOR) q--;
+            if (rem && v > 0 && n->op == ZK_NN_OP_CEIL) q++;
+            r = q * d;
+            break;
+        }
         case ZK_NN_OP_IDENTITY: case ZK_NN_OP_DROPOUT: r = v; break;
         case ZK_NN_OP_NOT: r = v == 0; break;
         case ZK_NN_OP_CAST:
@@ -759,7 +763,7 @@ zk_status q_unary(const zk_nn_model *m, const zk_nn_node *n, const int64_t *cons
             break;
         }
         case ZK_NN_OP_SOFTSIGN: { /* y = round(x 2^so / (2^sx + |x|)) */
-            __int128 num = (__int128)v << so, den = ((__int128)1 << sx) + (v < 0 ? -v : v);
+            __int128 num = (__int128)v * ((__int128)1 << so), den = ((__int128)1 << sx) + (v < 0 ? -v : v);
             r = zk_q_div(num, den);
             break;
         }

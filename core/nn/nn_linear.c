@@ -41,7 +41,7 @@ int zk_nn_weight_scale(const zk_nn_model *m, double absmax) {
     /* largest s with absmax * 2^s < lim */
     double v = absmax;
     for (int i = 0; i < s; i++) v *= 2;
-    while (s > -20 && v >= lim) { v *= 0.5; s--; }
+    while (s > 0 && v >= lim) { v *= 0.5; s--; }
     while (s < m->q.max_scale && v * 2 < lim) { v *= 2; s++; }
     return s;
 }
@@ -677,7 +677,7 @@ zk_status sh_einsum(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
         if (size[l] >= 0) {
             e[1 + l] = size[l];
             nl++;
-            if (size[l] && total > (1LL << 32) / size[l]) return zk_nn_fail(err, ZK_ERR_UNSUPPORTED, n, "Einsum too large");
+            if (size[l] && total > (1LL << 27) / size[l]) return zk_nn_fail(err, ZK_ERR_UNSUPPORTED, n, "Einsum too large");
             total *= size[l];
         } else e[1 + l] = -1;
     e[0] = nl;

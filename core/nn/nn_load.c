@@ -113,7 +113,8 @@ zk_status zk_nn_fold_node(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
 static int fold_bn(zk_nn_model *m, zk_nn_node *bn, zk_error *err, zk_status *st) {
     zk_nn_value *x = zk_nn_in(m, bn, 0);
     if (!x || x->producer < 0 || x->n_uses != 1) return 0;
-    zk_nn_node *p = &m->nodes[x->producer];
+    int xprod = x->producer; /* values may move when new ones are added below */
+    zk_nn_node *p = &m->nodes[xprod];
     if (p->dead || (p->op != ZK_NN_OP_CONV && p->op != ZK_NN_OP_GEMM)) return 0;
     for (int k = 1; k < 5; k++) {
         zk_nn_value *c = zk_nn_in(m, bn, k);
@@ -203,7 +204,7 @@ static int fold_bn(zk_nn_model *m, zk_nn_node *bn, zk_error *err, zk_status *st)
     m->values[p->out[0]].producer = -1;
     m->values[p->out[0]].n_uses = 0;
     p->out[0] = yv;
-    m->values[yv].producer = x->producer;
+    m->values[yv].producer = xprod;
     bn->dead = 1;
     return 1;
 }

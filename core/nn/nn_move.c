@@ -91,6 +91,7 @@ zk_status sh_move(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
                 if (neg >= 0) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "two -1 entries in the target shape");
                 neg = (int)i;
             } else if (sh[i] < 0) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "negative dimension in the target shape");
+            else if (sh[i] > ZK_ONNX_MAX_ELEMS) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "target shape too large");
             else known *= sh[i] ? sh[i] : 1;
             if (known > ZK_ONNX_MAX_ELEMS) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "target shape too large");
         }
@@ -253,6 +254,8 @@ zk_status sh_move(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
             if (a < 0 || a >= x->rank) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "axis out of range");
             int64_t dim = x->dims[a], s = starts[i], e = ends[i], k = steps[i];
             if (k == 0) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "step 0");
+            if (k > ZK_ONNX_MAX_ELEMS) k = ZK_ONNX_MAX_ELEMS;
+            if (k < -ZK_ONNX_MAX_ELEMS) k = -ZK_ONNX_MAX_ELEMS;
             if (s < 0) s += dim;
             if (e < 0 && e > INT64_MIN / 2) e += dim;
             if (k > 0) {
@@ -312,8 +315,10 @@ zk_status sh_move(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
         int md = !strcmp(mode, "constant") ? 0 : !strcmp(mode, "reflect") ? 1 : !strcmp(mode, "edge") ? 2 : !strcmp(mode, "wrap") ? 3 : -1;
         if (md < 0) return zk_nn_fail(err, ZK_ERR_UNSUPPORTED, n, "pad mode '%s'", mode);
         for (int d = 0; d < x->rank; d++) {
+            if (pads[d] > (1 << 24) || pads[x->rank + d] > (1 << 24) || pads[d] < -(1 << 24) || pads[x->rank + d] < -(1 << 24))
+                return zk_nn_fail(err, ZK_ERR_SHAPE, n, "bad pads");
             od[d] = x->dims[d] + pads[d] + pads[x->rank + d];
-            if (od[d] < 0 || pads[d] > (1 << 24) || pads[x->rank + d] > (1 << 24)) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "bad pads");
+            if (od[d] < 0) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "bad pads");
             if (md && x->dims[d] == 0 && od[d] > 0) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "cannot pad an empty axis");
         }
         if (zk_nn_set_shape(o, x->rank, od)) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "output too large");
@@ -388,7 +393,7 @@ zk_status sh_move(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
             if (nv != x->rank) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "repeats has %lld entries for rank %d", (long long)nv, x->rank);
             orank = x->rank;
             for (int d = 0; d < orank; d++) {
-                if (v[d] < 0) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "negative repeat");
+                if (v[d] < 0 || v[d] > ZK_ONNX_MAX_ELEMS) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "bad repeat %lld", (long long)v[d]);
                 od[d] = x->dims[d] * v[d];
                 srcdims[d] = x->dims[d];
             }
@@ -443,7 +448,7 @@ zk_status sh_move(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
         if (ns != n->n_out) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "%lld split sizes for %d outputs", (long long)ns, n->n_out);
         int64_t tot = 0;
         for (int64_t i = 0; i < ns; i++) {
-            if (sizes[i] < 0) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "negative split");
+            if (sizes[i] < 0 || sizes[i] > x->dims[axis]) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "bad split size");
             tot += sizes[i];
         }
         if (tot != x->dims[axis]) return zk_nn_fail(err, ZK_ERR_SHAPE, n, "split sizes sum to %lld, axis has %lld", (long long)tot, (long long)x->dims[axis]);

@@ -333,7 +333,7 @@ zk_status q_norm(const zk_nn_model *m, const zk_nn_node *n, const int64_t *const
         if (sd < 1) sd = 1;
         for (int64_t j = 0; j < L; j++) {
             /* z = round((x - mu) 2^sz / sd) at scale sz; y = z gamma + beta at sz + sg */
-            int64_t z = zk_q_div(((__int128)x[j] - mu) << sz, sd);
+            int64_t z = zk_q_div(((__int128)x[j] - mu) * ((__int128)1 << sz), sd);
             int64_t gidx = aff_idx(n, gi, j, n->qi[0]);
             __int128 v = (__int128)z * gq[gidx] + (bq ? bq[aff_idx(n, gi, j, n->qi[1])] : 0);
             int sh = S - so;

@@ -219,7 +219,9 @@ static zk_status plan(zk_nn_model *m, zk_error *err) {
     for (size_t v = 0; v < m->n_values; v++) {
         zk_nn_value *val = &m->values[v];
         val->scale = 0;
-        if (val->is_const) {
+        if (val->is_const && val->n_uses <= 0) {
+            val->qdata = NULL; /* folded away: nothing reads it */
+        } else if (val->is_const) {
             double mx = 0;
             for (int64_t i = 0; i < val->numel; i++) mx = fabs(val->cdata[i]) > mx ? fabs(val->cdata[i]) : mx;
             val->absmax = mx;
@@ -227,8 +229,10 @@ static zk_status plan(zk_nn_model *m, zk_error *err) {
             val->qdata = zk_nn_alloc(m, (size_t)(val->numel ? val->numel : 1) * sizeof(int64_t));
             if (!val->qdata) return zk_fail(err, ZK_ERR_NOMEM, "out of memory");
             for (int64_t i = 0; i < val->numel; i++)
-                if (zk_nn_quantize_real(val->cdata[i], val->scale, &val->qdata[i]))
-                    return zk_fail(err, ZK_ERR_RANGE, "constant '%s' does not fit 64 bits", val->name);
+                if (zk_nn_quantize_real(val->cdata[i], val->scale, &val->qdata[i])) {
+                    if (val->dtype == ZK_NN_FLOAT) return zk_fail(err, ZK_ERR_RANGE, "constant '%s' does not fit 64 bits", val->name);
+                    val->qdata[i] = val->cdata[i] > 0 ? (int64_t)1 << 62 : -((int64_t)1 << 62); /* INT64 sentinels */
+                }
         } else if (val->is_input) {
             val->scale = zk_nn_target_scale(m, val);
         }

@@ -1,5 +1,6 @@
 /* Shared helpers of the nn engine: the op table, attributes, errors and the
  * exact integer primitives every quantized kernel is built from. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -158,7 +159,7 @@ zk_status zk_nn_check_range(const zk_nn_model *m, const zk_nn_node *n, const zk_
             return zk_nn_fail(err, ZK_ERR_RANGE, n,
                               "output '%s'[%lld] = %lld (real %.6g at scale 2^-%d) exceeds the range bound 2^%d; "
                               "recalibrate with this input or lower --bits",
-                              v->name, (long long)i, (long long)d[i], (double)d[i] / (double)((int64_t)1 << v->scale),
+                              v->name, (long long)i, (long long)d[i], ldexp((double)d[i], -v->scale),
                               v->scale, m->q.range_bits);
     return ZK_OK;
 }

@@ -332,7 +332,7 @@ static zk_status parse_tensor(rd *c, zk_pb msg, zk_onnx_tensor *t) {
         if (t->dims[i] < 0)
             return zk_fail(c->err, ZK_ERR_PARSE, "ONNX %s: tensor '%s' has negative dimension %lld", c->where, tn, (long long)t->dims[i]);
         if (t->dims[i] > 0 && numel > ZK_ONNX_MAX_ELEMS / t->dims[i])
-            return zk_fail(c->err, ZK_ERR_UNSUPPORTED, "ONNX %s: tensor '%s' has more than 2^28 elements", c->where, tn);
+            return zk_fail(c->err, ZK_ERR_UNSUPPORTED, "ONNX %s: tensor '%s' has more than 2^26 elements", c->where, tn);
         numel *= t->dims[i];
     }
     t->numel = numel;

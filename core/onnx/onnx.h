@@ -20,7 +20,7 @@
 #include "util/status.h"
 
 #define ZK_ONNX_MAX_RANK 8
-#define ZK_ONNX_MAX_ELEMS (1LL << 28)   /* per tensor */
+#define ZK_ONNX_MAX_ELEMS (1LL << 26)   /* per tensor (64 Mi elements) */
 #define ZK_ONNX_MAX_BYTES (1ULL << 31)  /* whole model buffer */
 
 /* TensorProto.DataType values. */
