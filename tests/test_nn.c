@@ -535,6 +535,7 @@ static int run_corpus_model(const char *name, double tol_rel, int samples) {
             zk_nn_run *r = NULL;
             if (zk_nn_run_quant(m, xin, &r, &err)) break;
             zk_nn_run_output(r, 0, out);
+            zk_nn_run_free(r);
             int bq = 0, br = 0, c2 = 0;
             double best = -INFINITY;
             for (const cJSON *c = ye->child; c; c = c->next, c2++)

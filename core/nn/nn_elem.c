@@ -169,6 +169,10 @@ zk_status f_binary(const zk_nn_model *m, const zk_nn_node *n, const double *cons
 
 /* ---------------- quantized binary ---------------- */
 
+/* Table ops. qi[1] = behaviour below the domain, qi[2] above:
+ * 0 saturate (use the end entry), 1 error, 2 linear (y = x, rescaled; SELU: gamma x). */
+enum { TAIL_SAT = 0, TAIL_ERR = 1, TAIL_LIN = 2 };
+
 static double pow_fn(double x, const double *p) { return fpow(x, p[0]); }
 static double pow_base_fn(double x, const double *p) { return fpow(p[0], x); }
 
@@ -283,6 +287,8 @@ zk_status qp_binary(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
             if (h < 1) h = 1;
             double lo = p == zk_det_floor(p) ? -h : 0;
             n->qi[0] = 20;
+            n->qi[1] = lo < 0 ? TAIL_ERR : TAIL_SAT;
+            n->qi[2] = TAIL_ERR;
             n->fparam[0] = p;
             return qp_table_unary(m, n, pow_fn, n->fparam, lo, h, t, err);
         }
@@ -290,6 +296,7 @@ zk_status qp_binary(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
             double h = b->absmax * 2;
             if (h < 1) h = 1;
             n->qi[0] = 21;
+            n->qi[1] = n->qi[2] = TAIL_ERR;
             n->fparam[0] = a->cdata[0];
             return qp_table_unary(m, n, pow_base_fn, n->fparam, -h, h, t, err);
         }
@@ -382,8 +389,8 @@ zk_status q_binary(const zk_nn_model *m, const zk_nn_node *n, const int64_t *con
             int e = so + sb - sa;
             if (e > 62 || e < -62) return zk_nn_fail(err, ZK_ERR_RANGE, n, "scale gap too large");
             __int128 num = (__int128)x, den = (__int128)z;
-            if (e >= 0) num <<= e;
-            else den <<= -e;
+            if (e >= 0) num *= (__int128)1 << e;
+            else den *= (__int128)1 << -e;
             r = zk_q_div(num, den);
             break;
         }
@@ -558,9 +565,6 @@ zk_status f_unary(const zk_nn_model *m, const zk_nn_node *n, const double *const
 
 /* ---------------- quantized unary ---------------- */
 
-/* Table ops. qi[1] = behaviour below the domain, qi[2] above:
- * 0 saturate (use the end entry), 1 error, 2 linear (y = x, rescaled; SELU: gamma x). */
-enum { TAIL_SAT = 0, TAIL_ERR = 1, TAIL_LIN = 2 };
 
 /* Builds the node's table for f over reals [lo, hi] with at most 2^T entries. */
 zk_status qp_table_unary(zk_nn_model *m, zk_nn_node *n, double (*f)(double, const double *), const double *p, double lo,
