@@ -299,6 +299,18 @@ TEST(nn_cnn_fold_and_run) {
         if (!a || !b) continue;
         CHECK(memcmp(a, b, (size_t)info.numel * 8) == 0);
     }
+    /* without the trace: same outputs, intermediates gone */
+    zk_nn_set_keep_trace(m, 0);
+    zk_nn_run *rq3 = NULL;
+    REQUIRE(zk_nn_run_quant(m, in, &rq3, &err) == ZK_OK);
+    double y3[4];
+    zk_nn_run_output(rq3, 0, y3);
+    CHECK(memcmp(y3, yq, sizeof y3) == 0);
+    zk_nn_node_info n0;
+    zk_nn_get_node(m, 0, &n0);
+    CHECK(zk_nn_run_int_data(rq3, n0.outputs[0]) == NULL);
+    CHECK(zk_nn_run_int_data(rq, n0.outputs[0]) != NULL);
+    zk_nn_run_free(rq3);
     zk_nn_run_free(rf);
     zk_nn_run_free(rq);
     zk_nn_run_free(rq2);

@@ -93,6 +93,7 @@ static void run_model(const char *corpus, const cJSON *entry, acc_row *row, cons
         snprintf(row->note, sizeof row->note, "%s", err.msg);
         return;
     }
+    zk_nn_set_keep_trace(m, 0);
     if (zk_nn_num_unsupported(m)) {
         char ops[160] = "";
         size_t p = 0;

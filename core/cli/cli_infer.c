@@ -83,6 +83,7 @@ int zk_cli_infer(int argc, char **argv) {
         return 1;
     }
     size_t ni = zk_nn_num_inputs(m), no = zk_nn_num_outputs(m);
+    zk_nn_set_keep_trace(m, 0); /* only the outputs are printed */
     double **in = load_inputs(m, input_path, &err, &st), **cal = NULL;
     if (!st && calib_path) cal = load_inputs(m, calib_path, &err, &st);
     zk_nn_run *rq = NULL, *rf = NULL;

@@ -128,6 +128,10 @@ zk_status zk_nn_run_quant(const zk_nn_model *m, const double *const *inputs, zk_
 /* Quantized run from already-quantized inputs (each at its input's scale). */
 zk_status zk_nn_run_quant_int(const zk_nn_model *m, const int64_t *const *inputs, zk_nn_run **out, zk_error *err);
 void zk_nn_run_free(zk_nn_run *r);
+/* keep = 1 (default): a run keeps every tensor (the trace the circuit compiler
+ * needs). keep = 0: intermediate tensors are freed as soon as their last
+ * consumer has run, so only inputs, constants and outputs stay readable. */
+void zk_nn_set_keep_trace(zk_nn_model *m, int keep);
 
 int zk_nn_run_is_quant(const zk_nn_run *r);
 /* Every value of the graph, constants included: the float data of a float run,

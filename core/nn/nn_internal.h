@@ -183,6 +183,7 @@ struct zk_nn_model {
     size_t n_unsupported;
     /* quantization */
     int quantized;
+    int drop_trace;       /* zk_nn_set_keep_trace(m, 0) */
     zk_nn_qopts q;
     int act_bits;
 };

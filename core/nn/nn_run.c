@@ -81,22 +81,47 @@ static zk_status check_runnable(const zk_nn_model *m, zk_error *err) {
     return ZK_OK;
 }
 
+void zk_nn_set_keep_trace(zk_nn_model *m, int keep) { m->drop_trace = !keep; }
+
+/* Frees the buffers of intermediate values (not inputs, constants or outputs). */
+static void drop_value(zk_nn_run *r, size_t v) {
+    const zk_nn_model *m = r->m;
+    if (!r->owned[v] || m->values[v].is_input) return;
+    for (size_t i = 0; i < m->n_outputs; i++)
+        if ((size_t)m->outputs[i] == v) return;
+    free(r->f[v]);
+    free(r->q[v]);
+    r->f[v] = NULL;
+    r->q[v] = NULL;
+    r->owned[v] = 0;
+}
+
 static zk_status run_graph(zk_nn_run *r, zk_error *err) {
     const zk_nn_model *m = r->m;
+    int *last = NULL;
+    zk_status st = ZK_OK;
+    if (m->drop_trace) { /* last consumer of every value */
+        last = malloc((m->n_values + 1) * sizeof(int));
+        if (!last) return zk_fail(err, ZK_ERR_NOMEM, "out of memory");
+        for (size_t v = 0; v < m->n_values; v++) last[v] = -1;
+        for (size_t i = 0; i < m->n_nodes; i++)
+            for (int k = 0; k < m->nodes[i].n_in; k++)
+                if (m->nodes[i].in[k] >= 0) last[m->nodes[i].in[k]] = (int)i;
+    }
     const double *fin[64];
     double *fout[64];
     const int64_t *qin[64];
     int64_t *qout[64];
     for (size_t i = 0; i < m->n_nodes; i++) {
         const zk_nn_node *n = &m->nodes[i];
-        if (n->n_in > 64 || n->n_out > 64) return zk_nn_fail(err, ZK_ERR_UNSUPPORTED, n, "too many inputs");
+        if (n->n_in > 64 || n->n_out > 64) { st = zk_nn_fail(err, ZK_ERR_UNSUPPORTED, n, "too many inputs"); break; }
         for (int k = 0; k < n->n_in; k++) {
             int v = n->in[k];
             fin[k] = v >= 0 ? r->f[v] : NULL;
             qin[k] = v >= 0 ? r->q[v] : NULL;
-            if (v >= 0 && !(r->quant ? (void *)r->q[v] : (void *)r->f[v]))
-                return zk_nn_fail(err, ZK_ERR_INTERNAL, n, "input %d has no data", k);
+            if (v >= 0 && !(r->quant ? (void *)r->q[v] : (void *)r->f[v])) st = zk_nn_fail(err, ZK_ERR_INTERNAL, n, "input %d has no data", k);
         }
+        if (st) break;
         for (int k = 0; k < n->n_out; k++) {
             int v = n->out[k];
             fout[k] = NULL;
@@ -106,15 +131,21 @@ static zk_status run_graph(zk_nn_run *r, zk_error *err) {
             if (r->quant) r->q[v] = qout[k] = calloc(cnt, sizeof(int64_t));
             else r->f[v] = fout[k] = calloc(cnt, sizeof(double));
             r->owned[v] = 1;
-            if (!(r->quant ? (void *)qout[k] : (void *)fout[k])) return zk_nn_fail(err, ZK_ERR_NOMEM, n, "out of memory");
+            if (!(r->quant ? (void *)qout[k] : (void *)fout[k])) st = zk_nn_fail(err, ZK_ERR_NOMEM, n, "out of memory");
         }
-        zk_status st = r->quant ? zk_nn_ops[n->op].fwd_quant(m, n, qin, qout, err) : zk_nn_ops[n->op].fwd_float(m, n, fin, fout, err);
-        if (st) return st;
+        if (st) break;
+        st = r->quant ? zk_nn_ops[n->op].fwd_quant(m, n, qin, qout, err) : zk_nn_ops[n->op].fwd_float(m, n, fin, fout, err);
+        if (st) break;
         if (r->quant)
-            for (int k = 0; k < n->n_out; k++)
-                if (n->out[k] >= 0 && (st = zk_nn_check_range(m, n, &m->values[n->out[k]], qout[k], err))) return st;
+            for (int k = 0; k < n->n_out && !st; k++)
+                if (n->out[k] >= 0) st = zk_nn_check_range(m, n, &m->values[n->out[k]], qout[k], err);
+        if (st) break;
+        if (last)
+            for (int k = 0; k < n->n_in; k++)
+                if (n->in[k] >= 0 && last[n->in[k]] == (int)i) drop_value(r, (size_t)n->in[k]);
     }
-    return ZK_OK;
+    free(last);
+    return st;
 }
 
 zk_status zk_nn_run_float(const zk_nn_model *m, const double *const *inputs, zk_nn_run **out, zk_error *err) {
@@ -286,9 +317,14 @@ zk_status zk_nn_calibrate(zk_nn_model *m, const zk_nn_qopts *o, size_t n_samples
     m->q = q;
     m->quantized = 0;
     for (size_t v = 0; v < m->n_values; v++) m->values[v].absmax = 0;
-    /* statistics from float runs */
+    /* statistics from float runs (which need every tensor) */
+    int drop = m->drop_trace;
+    m->drop_trace = 0;
     zk_nn_run **fr = calloc(n_samples + 1, sizeof *fr);
-    if (!fr) return zk_fail(err, ZK_ERR_NOMEM, "out of memory");
+    if (!fr) {
+        m->drop_trace = drop;
+        return zk_fail(err, ZK_ERR_NOMEM, "out of memory");
+    }
     for (size_t s = 0; s < n_samples && !st; s++) {
         st = zk_nn_run_float(m, samples[s], &fr[s], err);
         if (st) break;
@@ -303,8 +339,11 @@ zk_status zk_nn_calibrate(zk_nn_model *m, const zk_nn_qopts *o, size_t n_samples
         if (q.target <= 0) {
             zk_nn_run_free(fr[s]);
             fr[s] = NULL;
+        } else {
+            for (size_t v = 0; v < m->n_values; v++) drop_value(fr[s], v);
         }
     }
+    m->drop_trace = drop;
     int A = q.act_bits;
     for (; !st;) {
         m->act_bits = A;
