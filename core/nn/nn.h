@@ -100,7 +100,8 @@ typedef struct {
     int range_bits;   /* B: every stored value satisfies |v| < 2^B, else ZK_ERR_RANGE (default 40) */
     int max_scale;    /* upper bound on any scale (default 30) */
     int fixed_scale;  /* >= 0: every FLOAT activation gets this scale (no calibration); -1: calibrate */
-    double target;    /* > 0 (default 1e-3): raise act_bits by 2 (up to 24) until max |q - f| / output range <= target
+    double target;    /* > 0 (default 1e-3): raise act_bits and weight_bits by 2 (act_bits up to 24)
+                         until max |q - f| / output range <= target
                          on the samples; 0: one pass with act_bits */
 } zk_nn_qopts;
 

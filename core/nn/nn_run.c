@@ -347,10 +347,11 @@ zk_status zk_nn_calibrate(zk_nn_model *m, const zk_nn_qopts *o, size_t n_samples
     int A = q.act_bits;
     for (; !st;) {
         m->act_bits = A;
+        m->q.weight_bits = q.weight_bits + (A - q.act_bits); /* weights refine with the activations */
         st = plan(m, err);
         if (st) break;
         m->quantized = 1;
-        if (q.target <= 0 || q.fixed_scale >= 0 || A >= 24) break;
+        if (q.target <= 0 || q.fixed_scale >= 0 || A >= 24 || m->q.weight_bits >= 30) break;
         double worst = 0;
         for (size_t s = 0; s < n_samples && !st; s++) {
             zk_nn_run *rq = NULL;
