@@ -138,6 +138,13 @@ static void run_model(const char *corpus, const cJSON *entry, acc_row *row, cons
         zk_nn_value_info v;
         zk_nn_get_value(m, zk_nn_output(m, i), &v);
         double *got = malloc((size_t)(v.numel + 1) * sizeof(double)), *want = malloc((size_t)(v.numel + 1) * sizeof(double));
+        if (!got || !want) {
+            free(got);
+            free(want);
+            snprintf(row->note, sizeof row->note, "out of memory");
+            row->ran = 0;
+            break;
+        }
         zk_nn_run_output(rq, i, got);
         int64_t cnt = flat(cJSON_GetArrayItem(od, (int)i), want, v.numel, 0);
         if (cnt != v.numel) {
@@ -170,7 +177,7 @@ static void run_model(const char *corpus, const cJSON *entry, acc_row *row, cons
         zk_nn_get_value(m, zk_nn_output(m, 0), &vo);
         double *x = malloc((size_t)(vi.numel + 1) * sizeof(double)), *y = malloc((size_t)(vo.numel + 1) * sizeof(double));
         double *yr = malloc((size_t)(vo.numel + 1) * sizeof(double));
-        const cJSON *xe = xs ? xs->child : NULL, *ye = ys ? ys->child : NULL;
+        const cJSON *xe = xs && x && y && yr ? xs->child : NULL, *ye = ys ? ys->child : NULL;
         for (; xe && ye; xe = xe->next, ye = ye->next) {
             if (flat(xe, x, vi.numel, 0) != vi.numel || flat(ye, yr, vo.numel, 0) != vo.numel) {
                 snprintf(row->note, sizeof row->note, "test sample of the wrong size");

@@ -27,8 +27,7 @@ zk_status sh_bcast(zk_nn_model *m, zk_nn_node *n, zk_error *err) {
         zk_nn_value *v = zk_nn_in(m, n, k);
         if (!v) return zk_nn_fail(err, ZK_ERR_PARSE, n, "input %d missing", k);
         nin++;
-        if (v->rank > rank) {
-            for (int d = 0; d < v->rank - rank; d++) { /* prepend 1s */ }
+        if (v->rank > rank) { /* prepend 1s to the shape so far */
             int64_t nd[ZK_NN_MAX_RANK];
             int sh = v->rank - rank;
             for (int d = 0; d < sh; d++) nd[d] = 1;

@@ -211,9 +211,7 @@ static int fold_bn(zk_nn_model *m, zk_nn_node *bn, zk_error *err, zk_status *st)
 
 static zk_status load_graph(zk_nn_model *m, const zk_nn_load_opts *opts, zk_error *err) {
     const zk_onnx_graph *g = &m->onnx->graph;
-    m->opset = m->onnx->opset;
-    if (m->opset && (m->opset < 7 || m->opset > 18))
-        ; /* opsets outside 7..18 are read with the nearest semantics we know */
+    m->opset = m->onnx->opset; /* opsets outside 7..18 are read with the nearest semantics we know */
     nmap names;
     size_t total = g->n_inits + g->n_inputs;
     for (size_t i = 0; i < g->n_nodes; i++) total += g->nodes[i].n_outputs;
