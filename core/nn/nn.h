@@ -88,6 +88,9 @@ zk_status zk_nn_get_value(const zk_nn_model *m, int v, zk_nn_value_info *out);
 zk_status zk_nn_get_node(const zk_nn_model *m, size_t i, zk_nn_node_info *out);
 int64_t zk_nn_param_count(const zk_nn_model *m);  /* elements of FLOAT constants feeding nodes */
 int64_t zk_nn_opset(const zk_nn_model *m);
+/* Rough cost of one run: multiply-accumulates of the linear ops and pool
+ * windows plus the elements every other op touches (saturates at INT64_MAX). */
+int64_t zk_nn_cost(const zk_nn_model *m);
 const char *zk_nn_producer(const zk_nn_model *m);
 /* Number of unsupported nodes kept by allow_unsupported (0 for a runnable model). */
 size_t zk_nn_num_unsupported(const zk_nn_model *m);

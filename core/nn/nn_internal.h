@@ -263,6 +263,9 @@ double zk_det_floor(double x);
 zk_status zk_nn_table_build(zk_nn_model *m, zk_nn_table *tbl, double (*f)(double, const double *), const double *p,
                             int64_t lo, int64_t hi, int in_scale, int out_scale);
 
+/* Estimated work of one node (see zk_nn_cost). */
+int64_t zk_nn_node_cost(const zk_nn_model *m, const zk_nn_node *n);
+
 /* Loader passes. */
 zk_status zk_nn_fold_node(zk_nn_model *m, zk_nn_node *n, zk_error *err);
 

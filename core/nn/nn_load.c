@@ -418,7 +418,8 @@ static zk_status load_graph(zk_nn_model *m, const zk_nn_load_opts *opts, zk_erro
         int all_const = 1;
         for (int k = 0; k < n->n_in; k++)
             if (n->in[k] >= 0 && !m->values[n->in[k]].is_const) all_const = 0;
-        if (all_const) st = zk_nn_fold_node(m, n, err);
+        /* fold unless it is heavy work (then it simply runs with the graph) */
+        if (all_const && zk_nn_node_cost(m, n) <= ((int64_t)1 << 27)) st = zk_nn_fold_node(m, n, err);
     }
     /* BatchNormalization into Conv / Gemm: needs use counts */
     for (int pass = 0; pass < 2 && !st; pass++) {

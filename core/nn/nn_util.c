@@ -172,3 +172,48 @@ zk_status zk_nn_quantize_real(double x, int s, int64_t *out) {
     *out = (int64_t)zk_det_floor(t + 0.5);
     return ZK_OK;
 }
+
+static int64_t sat_mul(int64_t a, int64_t b) {
+    if (a <= 0 || b <= 0) return 0;
+    return a > INT64_MAX / b ? INT64_MAX : a * b;
+}
+static int64_t sat_add(int64_t a, int64_t b) { return a > INT64_MAX - b ? INT64_MAX : a + b; }
+
+int64_t zk_nn_node_cost(const zk_nn_model *m, const zk_nn_node *n) {
+    int64_t c = 0;
+    for (int k = 0; k < n->n_in; k++)
+        if (n->in[k] >= 0) c = sat_add(c, m->values[n->in[k]].numel);
+    for (int k = 0; k < n->n_out; k++)
+        if (n->out[k] >= 0) c = sat_add(c, m->values[n->out[k]].numel);
+    const zk_nn_value *o = n->n_out > 0 && n->out[0] >= 0 ? &m->values[n->out[0]] : NULL;
+    switch (n->op) {
+    case ZK_NN_OP_GEMM: case ZK_NN_OP_MATMUL: /* batches x M x K x N */
+        return sat_add(c, sat_mul(sat_mul(n->iparam[0], n->iparam[1]), sat_mul(n->iparam[2], n->iparam[3])));
+    case ZK_NN_OP_CONV: case ZK_NN_OP_CONVT: { /* every (input or output) position meets C/G x kernel taps */
+        const zk_nn_value *x = zk_nn_in(m, n, 0), *w = zk_nn_in(m, n, 1);
+        if (!x || !w || !o) return c;
+        int64_t big = x->numel > o->numel ? x->numel : o->numel;
+        return sat_add(c, sat_mul(big, w->numel));
+    }
+    case ZK_NN_OP_MAXPOOL: case ZK_NN_OP_AVGPOOL: case ZK_NN_OP_GAP: case ZK_NN_OP_GMP:
+        if (!o || !n->iextra) return c;
+        return sat_add(c, sat_mul(o->numel, sat_mul(n->iextra[8], sat_mul(n->iextra[9], n->iextra[10]))));
+    case ZK_NN_OP_EINSUM:
+        if (!n->iextra) return c;
+        {
+            int64_t t = 1;
+            for (int l = 0; l < 26; l++)
+                if (n->iextra[1 + l] > 0) t = sat_mul(t, n->iextra[1 + l]);
+            return sat_add(c, t);
+        }
+    case ZK_NN_OP_RESIZE: case ZK_NN_OP_UPSAMPLE:
+        return o ? sat_add(c, sat_mul(o->numel, n->iparam[0])) : c;
+    default: return c;
+    }
+}
+
+int64_t zk_nn_cost(const zk_nn_model *m) {
+    int64_t c = 0;
+    for (size_t i = 0; i < m->n_nodes; i++) c = sat_add(c, zk_nn_node_cost(m, &m->nodes[i]));
+    return c;
+}

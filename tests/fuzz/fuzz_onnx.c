@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         total += vi.numel;
     }
     size_t ni = zk_nn_num_inputs(m);
-    if (total < 200000 && ni <= 8) {
+    if (total < 200000 && ni <= 8 && zk_nn_cost(m) < 20000000) {
         zk_nn_qopts q;
         zk_nn_qopts_default(&q);
         q.fixed_scale = 8;
