@@ -3,19 +3,23 @@
 #include <string.h>
 
 #include "cli/cli_nn.h"
+#include "nn/nn_json.h"
 
 int zk_cli_inspect(int argc, char **argv) {
     const char *path = NULL;
     int64_t batch = 1;
     int verbose = 0;
+    const char *input_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: zkml inspect model.onnx [--batch N]\n"
+            printf("usage: zkml inspect model.onnx [--batch N] [--input input.json] [-v]\n"
+                   "Symbolic input dimensions take N (default 1) or the \"input_shapes\" of --input.\n"
                    "Lists inputs, outputs, the nodes left after constant folding with their\n"
                    "shapes, op counts, the parameter count and any unsupported op (exit 1).\n");
             return 0;
         } else if (!strcmp(argv[i], "--batch") && i + 1 < argc) batch = atoll(argv[++i]);
         else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) verbose = 1;
+        else if (!strcmp(argv[i], "--input") && i + 1 < argc) input_path = argv[++i];
         else if (!path) path = argv[i];
         else {
             fprintf(stderr, "zkml inspect: unexpected argument '%s'\n", argv[i]);
@@ -27,6 +31,18 @@ int zk_cli_inspect(int argc, char **argv) {
         return 2;
     }
     zk_nn_load_opts lo = {batch, 1, 0, NULL};
+    zk_nn_shape shapes[16];
+    if (input_path) {
+        size_t tlen;
+        char *text = zk_cli_read_file(input_path, &tlen);
+        if (!text) {
+            fprintf(stderr, "zkml inspect: cannot read '%s'\n", input_path);
+            return 1;
+        }
+        lo.n_input_shapes = zk_nn_shapes_from_json(text, tlen, shapes, 16);
+        lo.input_shapes = shapes;
+        free(text);
+    }
     zk_nn_model *m = NULL;
     zk_error err = {0};
     zk_status st = zk_nn_load_file(path, &lo, &m, &err);

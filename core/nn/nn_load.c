@@ -209,6 +209,32 @@ static int fold_bn(zk_nn_model *m, zk_nn_node *bn, zk_error *err, zk_status *st)
     return 1;
 }
 
+/* A movement whose output equals its first input element for element. */
+static int is_identity_move(const zk_nn_model *m, const zk_nn_node *n) {
+    switch (n->op) {
+    case ZK_NN_OP_RESHAPE: case ZK_NN_OP_FLATTEN: case ZK_NN_OP_SQUEEZE: case ZK_NN_OP_UNSQUEEZE: case ZK_NN_OP_PAD:
+    case ZK_NN_OP_SLICE: case ZK_NN_OP_TRANSPOSE: case ZK_NN_OP_TILE: case ZK_NN_OP_EXPAND: case ZK_NN_OP_CONCAT:
+    case ZK_NN_OP_SPLIT: break;
+    case ZK_NN_OP_CAST: { /* to the same kind: float to float, any int to int64, bool to bool */
+        const zk_nn_value *x = zk_nn_in(m, n, 0), *o = n->out[0] >= 0 ? &m->values[n->out[0]] : NULL;
+        if (!x || !o || x->dtype != o->dtype || n->n_out != 1) return 0;
+        return o->dtype != ZK_NN_INT || n->iparam[0] == ZK_ONNX_INT64;
+    }
+    default: return 0;
+    }
+    if (n->n_out != 1 || n->out[0] < 0 || n->n_in < 1 || n->in[0] < 0) return 0;
+    if (n->op == ZK_NN_OP_CONCAT && n->n_in != 1) return 0;
+    const zk_nn_value *x = &m->values[n->in[0]], *o = &m->values[n->out[0]];
+    if (x->rank != o->rank || x->dtype != o->dtype || x->numel != o->numel) return 0;
+    for (int d = 0; d < x->rank; d++)
+        if (x->dims[d] != o->dims[d]) return 0;
+    if (!n->maps) return 1;
+    if (!n->maps[0]) return 0; /* run-time movement */
+    for (int64_t i = 0; i < o->numel; i++)
+        if (n->maps[0][i] != i) return 0;
+    return 1;
+}
+
 static zk_status load_graph(zk_nn_model *m, const zk_nn_load_opts *opts, zk_error *err) {
     const zk_onnx_graph *g = &m->onnx->graph;
     m->opset = m->onnx->opset; /* opsets outside 7..18 are read with the nearest semantics we know */
@@ -400,10 +426,17 @@ static zk_status load_graph(zk_nn_model *m, const zk_nn_load_opts *opts, zk_erro
     free(alias);
     nmap_free(&names);
 
-    /* shape inference and constant folding, in topological order */
+    /* shape inference and constant folding, in topological order; movements
+     * that turn out to be the identity (zero Pad, full Slice, ...) are removed */
+    int *valias = st ? NULL : malloc((m->n_values + 1) * sizeof(int));
+    if (!valias && !st) st = zk_fail(err, ZK_ERR_NOMEM, "out of memory");
+    for (size_t v = 0; valias && v < m->n_values; v++) valias[v] = (int)v;
+    size_t n_alias = m->n_values;
     for (size_t i = 0; i < nn && !st; i++) {
         zk_nn_node *n = &nodes[i];
         if (n->dead) continue;
+        for (int k = 0; k < n->n_in; k++)
+            if (n->in[k] >= 0 && (size_t)n->in[k] < n_alias) n->in[k] = valias[n->in[k]];
         int unknown = n->op == ZK_NN_OP_UNSUPPORTED;
         for (int k = 0; k < n->n_in && !unknown; k++)
             if (n->in[k] >= 0 && m->values[n->in[k]].rank < 0) unknown = 1;
@@ -420,7 +453,14 @@ static zk_status load_graph(zk_nn_model *m, const zk_nn_load_opts *opts, zk_erro
             if (n->in[k] >= 0 && !m->values[n->in[k]].is_const) all_const = 0;
         /* fold unless it is heavy work (then it simply runs with the graph) */
         if (all_const && zk_nn_node_cost(m, n) <= ((int64_t)1 << 27)) st = zk_nn_fold_node(m, n, err);
+        else if (is_identity_move(m, n)) {
+            valias[n->out[0]] = n->in[0];
+            n->dead = 1;
+        }
     }
+    for (size_t i = 0; valias && i < m->n_outputs; i++)
+        if ((size_t)m->outputs[i] < n_alias) m->outputs[i] = valias[m->outputs[i]];
+    free(valias);
     /* BatchNormalization into Conv / Gemm: needs use counts */
     for (int pass = 0; pass < 2 && !st; pass++) {
         for (size_t v = 0; v < m->n_values; v++) m->values[v].n_uses = 0;
