@@ -303,3 +303,32 @@ TEST(nn_ops_logic_einsum_misc) {
     zk_nn_free(m);
     free(buf);
 }
+
+/* MatMul of two activations (batched, broadcast): x [2,2,3] @ transpose(x) [2,3,2] */
+TEST(nn_ops_matmul_activations) {
+    tb_model t;
+    tb_init(&t, 13);
+    int64_t d[3] = {2, 2, 3};
+    tb_input(&t, "x", 1, 3, d);
+    tb_node(&t, "Transpose", "tr", "x", "xt", ATTR(tb_attr_ints("perm", 3, (int64_t[]){0, 2, 1})), NULL);
+    tb_node(&t, "MatMul", "mm", "x,xt", "y", NULL);
+    tb_output(&t, "y");
+    size_t len;
+    uint8_t *buf = tb_finish(&t, &len);
+    double x[12];
+    seq(x, 12, 0.1, 1.5);
+    const double *in[1] = {x};
+    op_run r;
+    if (run_both(buf, len, in, &r, 1e-3, "MatMul")) {
+        CHECK_EQ_INT(r.n, 8);
+        for (int b = 0; b < 2; b++)
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++) {
+                    double s = 0;
+                    for (int k = 0; k < 3; k++) s += x[b * 6 + i * 3 + k] * x[b * 6 + j * 3 + k];
+                    CHECK(fabs(r.yf[b * 4 + i * 2 + j] - s) < 1e-12);
+                }
+    }
+    zk_nn_free(r.m);
+    free(buf);
+}
