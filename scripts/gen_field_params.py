@@ -57,11 +57,20 @@ def main():
         # t = (p-1)/2^S and (t-1)/2 as 64-bit limbs (exponents for sqrt)
         for ename, e in (("T", t), ("TM1D2", (t - 1) // 2), ("PM2", p - 2), ("PM1D2", (p - 1) // 2)):
             out.append(f"#define ZK_{name}_EXP_{ename} " + "{" + ", ".join(f"0x{l:016x}ULL" for l in limbs(e, 64, 4)) + "}")
+        # sqrt tables: SQRT_TAB[l][k] = ROOT_OF_UNITY^(-k * 2^(28 - 4l)), l = 0..7, k = 0..15,
+        # for the 4-bit digits of a discrete logarithm in the group of order 2^32
+        root_inv = pow(root, p - 2, p)
+        sqrt_tab = [[pow(root_inv, k << (28 - 4 * l), p) for k in range(16)] for l in range(8)]
         for rname, R, bits, n in (("64", 1 << 256, 64, 4), ("29", 1 << 261, 29, 9)):
             out.append(f"#define ZK_{name}_R2_{rname} " + "{" + ", ".join(f"0x{l:x}" for l in limbs(R * R % p, bits, n)) + "}")
             for cname, v in consts.items():
                 m = v * R % p
                 out.append(f"#define ZK_{name}_{cname}_{rname} " + "{{" + ", ".join(f"0x{l:x}" for l in limbs(m, bits, n)) + "}}")
+            rows = []
+            for row in sqrt_tab:
+                elems = ["{{" + ", ".join(f"0x{l:x}" for l in limbs(v * R % p, bits, n)) + "}}" for v in row]
+                rows.append("    {" + ", \\\n     ".join(elems) + "}")
+            out.append(f"#define ZK_{name}_SQRT_TAB_{rname} {{ \\\n" + ", \\\n".join(rows) + "}")
     out.append("\n#endif")
     print("\n".join(out))
 
