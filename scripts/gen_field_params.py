@@ -3,7 +3,8 @@
 Montgomery representation of each limb backend (4x64: R = 2^256; 9x29:
 R = 2^261). Run: python3 scripts/gen_field_params.py > core/field/field_params.h
 Every value is derived here from the two moduli and the generator 5; the field
-tests check the results against pasta_fields.json."""
+tests check the results against pasta_fields.json. SQRT_TAB holds the powers of
+ROOT_OF_UNITY^-1 that sqrt/sqrt_ratio use for the 2-adic discrete logarithm."""
 
 FIELDS = {
     "FP": 0x40000000000000000000000000000000224698FC094CF91B992D30ED00000001,
