@@ -138,6 +138,9 @@ static unsigned ensure_started(void) {
 int zk_threads_available(void) { return 1; }
 
 unsigned zk_threads_count(void) {
+    /* inside a kernel the caller of zk_parallel_for holds call_mu and the
+     * pool cannot change size: answer without the lock (taking it deadlocks) */
+    if (tls_worker) return pool.running;
     pthread_mutex_lock(&pool.call_mu);
     unsigned n = ensure_started();
     pthread_mutex_unlock(&pool.call_mu);

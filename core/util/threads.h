@@ -26,7 +26,8 @@ int zk_threads_available(void);
 /* Number of threads parallel work uses, caller included (>= 1). The first call
  * picks a default: the ZK_THREADS environment variable if set (native), else
  * the number of online processors, capped at ZK_MAX_THREADS (and, under
- * Emscripten, at the pre-spawned worker pool). */
+ * Emscripten, at the pre-spawned worker pool). May be called from inside a
+ * running kernel. */
 unsigned zk_threads_count(void);
 
 /* Sets the thread count; 0 restores the default. Returns ZK_ERR_UNSUPPORTED if
