@@ -72,8 +72,13 @@ int main(int argc, char **argv) {
     }
     qsort(cases, ncases, sizeof *cases, cmp);
     for (size_t k = 0; k < ncases; k++) {
-        int want = np == 0;
-        for (int p = 0; p < np && !want; p++) want = !strncmp(cases[k].name, prefixes[p], strlen(prefixes[p]));
+        /* cases named *_full (long runs) run only when named in full */
+        size_t len = strlen(cases[k].name);
+        int full_only = len > 5 && !strcmp(cases[k].name + len - 5, "_full");
+        int want = np == 0 && !full_only;
+        for (int p = 0; p < np && !want; p++)
+            want = full_only ? !strcmp(cases[k].name, prefixes[p])
+                             : !strncmp(cases[k].name, prefixes[p], strlen(prefixes[p]));
         if (want) cases[k].fn();
     }
     zk_threads_shutdown();

@@ -633,6 +633,10 @@ zk_status zk_plonk_vk_read(zk_plonk_vk **out, const uint8_t *bytes, size_t len, 
                        zk_cs_minimum_rows(vk->cs));
         goto fail;
     }
+    if (vk->degree > ZK_VK_MAX_DEGREE) {
+        r.st = zk_fail(err, ZK_ERR_RANGE, "VK: degree %u exceeds %d", vk->degree, ZK_VK_MAX_DEGREE);
+        goto fail;
+    }
     if (zk_fp_domain_new_light(&vk->domain, vk->degree, k) != ZK_OK) {
         r.st = zk_fail(err, ZK_ERR_RANGE, "VK: degree %u is too large for k = %u", vk->degree, k);
         goto fail;

@@ -53,8 +53,9 @@
  * the input; k, columns, queries (in range, no duplicates), permutation
  * columns (existing, distinct, each with its (column, 0) query already in
  * the lists, as enable_equality registers), constants (permutation columns),
- * nodes (ops, query indices, children), the degree (extended domain within
- * the field's 2-adicity), n >= minimum rows, every point decodes; and the
+ * nodes (ops, query indices, children), the degree (at most
+ * ZK_VK_MAX_DEGREE, extended domain within the field's 2-adicity),
+ * n >= minimum rows, every point decodes; and the
  * input must equal the re-encoding of what was read (canonical, no trailing
  * bytes). Errors: ZK_ERR_PARSE / ZK_ERR_TRUNCATED for the layout,
  * ZK_ERR_ENCODING for points and field elements, ZK_ERR_RANGE / ZK_ERR_SHAPE
@@ -75,6 +76,7 @@
 #define ZK_VK_PERSONAL "zkml-VerifyKey01" /* 16 bytes: BLAKE2b personalization */
 #define ZK_VK_MAX_COLUMNS (1u << 20)      /* per kind */
 #define ZK_VK_MAX_SELECTORS (1u << 20)
+#define ZK_VK_MAX_DEGREE 256              /* constraint degree (the extended domain grows with it) */
 
 typedef enum { ZK_VK_TRANSCRIPT_ZKML = 0, ZK_VK_TRANSCRIPT_HALO2 = 1 } zk_vk_transcript_mode;
 
