@@ -34,6 +34,11 @@ static zk_status commit_columns(const zk_ipa_params *params, const zk_fp_ntt *nt
     zk_vesta *proj = malloc(ncols * sizeof *proj);
     zk_status st = buf && proj ? ZK_OK : ZK_ERR_NOMEM;
     for (size_t c = 0; c < ncols && !st; c++) {
+        if (params->g_lagrange && zk_plonk_lagrange_friendly(values + c * n, n)) {
+            /* an MSM over the values (selectors, tables: small) */
+            st = zk_ipa_commit_lagrange(params, &proj[c], values + c * n, &zk_fp_ONE, ntt);
+            continue;
+        }
         memcpy(buf, values + c * n, n * sizeof *buf);
         st = zk_fp_ntt_inverse(ntt, buf, params->k);
         if (!st) st = zk_ipa_commit(params, &proj[c], buf, n, &zk_fp_ONE);

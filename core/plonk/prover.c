@@ -124,13 +124,18 @@ static zk_status tr(prover *P, zk_status st) {
 /* ---- helpers: commitments ---- */
 
 /* dst[0..n) = the coefficients of values (Lagrange, n), and *point =
- * commit(dst, blind) (= halo2's commit_lagrange(values, blind)). */
+ * commit(dst, blind) = halo2's commit_lagrange(values, blind). For witness
+ * columns (lagrange_ok) and params with the Lagrange basis the MSM runs over
+ * the values, which are mostly small and so much cheaper than the dense
+ * coefficients (plonk_internal.h says when not). */
 static zk_status commit_values_into(prover *P, const zk_fp *values, const zk_fp *blind, zk_fp *dst,
-                                    zk_vesta_affine *point) {
+                                    zk_vesta_affine *point, int lagrange_ok) {
     memcpy(dst, values, P->n * sizeof *dst);
     zk_status st = zk_fp_domain_lagrange_to_coeff(P->d, dst);
     zk_vesta pr;
-    if (!st) st = zk_ipa_commit(P->params, &pr, dst, P->n, blind);
+    if (!st && lagrange_ok && P->params->g_lagrange && zk_plonk_lagrange_friendly(values, P->n))
+        st = zk_ipa_commit_lagrange(P->params, &pr, values, blind, NULL);
+    else if (!st) st = zk_ipa_commit(P->params, &pr, dst, P->n, blind);
     if (st) return zk_fail(P->err, st, "prover: commitment failed");
     zk_vesta_to_affine_var(point, &pr);
     return ZK_OK;
@@ -141,7 +146,7 @@ static zk_status commit_values(prover *P, const zk_fp *values, const zk_fp *blin
                                zk_vesta_affine *point) {
     zk_fp *c = alloc_fp(P->n);
     if (!c) return nomem(P);
-    zk_status st = commit_values_into(P, values, blind, c, point);
+    zk_status st = commit_values_into(P, values, blind, c, point, 0);
     if (st) {
         free_secret(c, P->n);
         return st;
@@ -196,7 +201,7 @@ static zk_status step_instance(prover *P) {
     for (uint32_t c = 0; c < P->ni; c++) {
         zk_vesta_affine pt;
         zk_status st =
-            commit_values_into(P, P->instance_values + (size_t)c * n, &zk_fp_ONE, P->instance_polys + (size_t)c * n, &pt);
+            commit_values_into(P, P->instance_values + (size_t)c * n, &zk_fp_ONE, P->instance_polys + (size_t)c * n, &pt, 1);
         if (st) return st;
         st = tr(P, zk_transcript_vesta_common_point(P->t, &pt));
         if (st) return st;
@@ -231,7 +236,7 @@ static zk_status step_advice(prover *P) {
         return zk_fail(P->err, st, "prover: random number generator failed");
     }
     for (size_t c = 0; c < na && !st; c++) {
-        st = commit_values_into(P, P->advice_values + c * n, &P->advice_blinds[c], P->advice_polys + c * n, &pts[c]);
+        st = commit_values_into(P, P->advice_values + c * n, &P->advice_blinds[c], P->advice_polys + c * n, &pts[c], 1);
     }
     for (size_t c = 0; c < na && !st; c++) st = tr(P, zk_transcript_vesta_write_point(P->t, &pts[c]));
     free(pts);
@@ -475,7 +480,7 @@ static zk_status step_permutation_commit(prover *P) {
         }
         last_z = z[n - P->bf - 1];
         zk_vesta_affine pt;
-        st = commit_values_into(P, z, &P->perm.blinds[s], P->perm.polys + (size_t)s * n, &pt);
+        st = commit_values_into(P, z, &P->perm.blinds[s], P->perm.polys + (size_t)s * n, &pt, 0);
         if (!st) st = tr(P, zk_transcript_vesta_write_point(P->t, &pt));
     }
     if (!st) P->perm.st = ST_COMMITTED;
