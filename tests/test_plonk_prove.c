@@ -167,3 +167,32 @@ TEST(plonk_verify_halo2_proof) {
     free(bad);
     h2_free(&c);
 }
+
+/* With the Lagrange basis in the params (commitments over values), keygen and
+ * the prover give the same VK and the same bytes. */
+TEST(plonk_prove_halo2_lagrange_params) {
+    h2 c;
+    REQUIRE(h2_load(&c) == 0);
+    zk_ipa_params *pl = NULL;
+    REQUIRE(zk_ipa_params_new(&pl, c.k, ZK_IPA_PARAMS_LAGRANGE) == ZK_OK);
+    zk_plonk_vk *vk = NULL;
+    zk_plonk_pk *pk = NULL;
+    zk_error err;
+    REQUIRE(zk_plonk_keygen(pl, c.cs, c.asg, ZK_VK_TRANSCRIPT_HALO2, ZK_PK_NO_COSETS, &vk, &pk, &err) == ZK_OK);
+    CHECK(vk->encoding_len == c.vk->encoding_len && memcmp(vk->encoding, c.vk->encoding, vk->encoding_len) == 0);
+    zk_rng rng;
+    zk_rng_init_splitmix64(&rng, c.seed);
+    zk_transcript t;
+    zk_transcript_init_writer(&t);
+    CHECK(zk_plonk_prove_asg(pl, pk, c.asg, &rng, &t, NULL, NULL) == ZK_OK);
+    size_t len;
+    const uint8_t *proof = zk_transcript_proof(&t, &len);
+    CHECK(len == c.proof_len && memcmp(proof, c.proof, len) == 0);
+    const zk_fp *inst[1] = {zk_asg_instance(c.asg, 0)};
+    CHECK(zk_plonk_verify(pl, vk, inst, c.asg->instance_len, c.proof, c.proof_len, NULL) == ZK_OK);
+    zk_transcript_free(&t);
+    zk_plonk_pk_free(pk);
+    zk_plonk_vk_free(vk);
+    zk_ipa_params_free(pl);
+    h2_free(&c);
+}

@@ -196,3 +196,24 @@ TEST(plonk_verify_mac_halo2_proofs) {
     }
     cJSON_Delete(chk);
 }
+
+/* The same proof with and without the Lagrange basis in the params (k = 8). */
+TEST(plonk_prove_mac_lagrange_params) {
+    mac m;
+    REQUIRE(mac_setup(&m, 8) == 0);
+    uint8_t *p1 = NULL, *p2 = NULL;
+    size_t l1 = 0, l2 = 0;
+    REQUIRE(mac_prove(&m, &p1, &l1) == 0);
+    REQUIRE(zk_ipa_params_compute_lagrange(m.params) == ZK_OK);
+    zk_plonk_pk *pk2 = NULL;
+    REQUIRE(zk_plonk_keygen_pk(m.params, m.vk, m.asg, ZK_PK_CHECK, &pk2, NULL) == ZK_OK);
+    zk_plonk_pk *keep = m.pk;
+    m.pk = pk2;
+    REQUIRE(mac_prove(&m, &p2, &l2) == 0);
+    m.pk = keep;
+    CHECK(l1 == l2 && memcmp(p1, p2, l1) == 0);
+    zk_plonk_pk_free(pk2);
+    free(p1);
+    free(p2);
+    mac_free(&m);
+}
