@@ -3,6 +3,7 @@
 #   make wasm       Emscripten (SIMD + pthreads, SIMD single-threaded) and WASI builds
 #   make test       every test suite: native, ASan+UBSan, and the three WASM builds under Node
 #   make bench      benchmarks for native, Emscripten (1 and 2 threads) and WASI, as JSON lines
+#   make bench-plonk-full   PLONK benchmarks at every size on every target (slow)
 # scripts/setup.sh installs the toolchain; scripts/test.sh and scripts/main.sh run it first.
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
@@ -16,7 +17,7 @@ B := build
 CMAKE_NATIVE := cmake -S . -DCMAKE_C_COMPILER=$(CC_NATIVE)
 
 .PHONY: all native asan em-mt em-st wasi wasm test test-native test-asan test-wasm \
-        bench bench-native bench-wasm clean
+        bench bench-native bench-wasm bench-plonk-full clean
 
 all: native
 
@@ -77,6 +78,20 @@ bench: native wasm
 	@$(RUN) $(B)/em-mt/zkml_bench.js --threads 2 | tee -a $(BENCH_OUT)
 	@$(RUN) $(B)/wasi/zkml_bench.wasm | tee -a $(BENCH_OUT)
 	@$(NODE) bench/report.js $(BENCH_OUT)
+
+# PLONK at every size on every target (slow: about 15 min on 2 cores): the
+# WebAssembly runs at k = 16 and 17 that `make bench` leaves out, and native
+# runs also with the params' Lagrange basis (derived untimed, as a params file
+# would carry it; halo2's Params always have it).
+BENCH_PLONK_OUT := $(B)/bench-plonk-full.jsonl
+bench-plonk-full: native wasm
+	@: > $(BENCH_PLONK_OUT)
+	@ZK_PLONK_LAGRANGE=1 $(B)/native/zkml_bench --threads 1 plonk | tee -a $(BENCH_PLONK_OUT)
+	@ZK_PLONK_LAGRANGE=1 $(B)/native/zkml_bench --threads 2 plonk | tee -a $(BENCH_PLONK_OUT)
+	@$(RUN) $(B)/em-mt/zkml_bench.js --threads 1 plonk plonk_full | tee -a $(BENCH_PLONK_OUT)
+	@$(RUN) $(B)/em-mt/zkml_bench.js --threads 2 plonk plonk_full | tee -a $(BENCH_PLONK_OUT)
+	@$(RUN) $(B)/wasi/zkml_bench.wasm plonk plonk_full | tee -a $(BENCH_PLONK_OUT)
+	@$(NODE) bench/report.js $(BENCH_PLONK_OUT)
 
 clean:
 	rm -rf $(B)/native $(B)/asan $(B)/em-mt $(B)/em-st $(B)/wasi $(B)/clang $(B)/f29

@@ -373,6 +373,21 @@ zk_status zk_expr_prog_eval_horner(const zk_expr_prog *p, const zk_colview *v, s
     return eval_(p, v, begin, end, NULL, y, acc, 1);
 }
 
+size_t zk_expr_prog_scratch_len(const zk_expr_prog *p) {
+    return p ? (size_t)(p->num_regs ? p->num_regs : 1) * ZK_PROG_BLOCK : 0;
+}
+
+zk_status zk_expr_prog_eval_scratch(const zk_expr_prog *p, const zk_colview *v, size_t begin, size_t end,
+                                    zk_fp *const *outs, const zk_fp *y, zk_fp *acc, zk_fp *scratch) {
+    if (!p || !v || !scratch || (p->num_roots && !outs && !acc) || (!outs && acc && !y) || end < begin ||
+        v->len == 0 || v->rot_scale == 0)
+        return ZK_ERR_INVALID_ARG;
+    if (end == begin || p->num_roots == 0) return ZK_OK;
+    eval_ctx c = {p, v, begin, end, outs, y, outs ? NULL : acc, scratch};
+    eval_range_(&c, 0, (end - begin + ZK_PROG_BLOCK - 1) / ZK_PROG_BLOCK, 0);
+    return ZK_OK;
+}
+
 zk_status zk_expr_eval_row(const zk_cs *cs, zk_expr e, const zk_colview *view, size_t row, zk_fp *out,
                            zk_error *err) {
     zk_expr_prog *p;

@@ -70,6 +70,14 @@ zk_status zk_expr_prog_eval_par(const zk_expr_prog *prog, const zk_colview *view
 zk_status zk_expr_prog_eval_horner(const zk_expr_prog *prog, const zk_colview *view, size_t begin, size_t end,
                                    const zk_fp *y, zk_fp *acc);
 
+/* Serial evaluation with caller-provided scratch, for use inside a parallel
+ * kernel (no allocation, no thread-pool call): with outs != NULL as
+ * zk_expr_prog_eval, else the Horner fold of zk_expr_prog_eval_horner into
+ * acc with y. scratch holds zk_expr_prog_scratch_len(prog) elements. */
+size_t zk_expr_prog_scratch_len(const zk_expr_prog *prog);
+zk_status zk_expr_prog_eval_scratch(const zk_expr_prog *prog, const zk_colview *view, size_t begin, size_t end,
+                                    zk_fp *const *outs, const zk_fp *y, zk_fp *acc, zk_fp *scratch);
+
 /* *out = expression e at position row (compiles e; convenient, not fast). */
 zk_status zk_expr_eval_row(const zk_cs *cs, zk_expr e, const zk_colview *view, size_t row, zk_fp *out,
                            zk_error *err);

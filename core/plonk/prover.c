@@ -628,6 +628,7 @@ static void h_range(void *vc, size_t b0, size_t b1, unsigned worker) {
     zk_fp *acc = c->scratch + worker * c->scratch_per;
     zk_fp *cmp = acc + H_CHUNK;              /* [2 nl][H_CHUNK] compressed input / table */
     zk_fp *roots = cmp + 2 * (size_t)P->nl * H_CHUNK; /* [max_roots][H_CHUNK] */
+    zk_fp *regs = roots + (size_t)c->max_roots * H_CHUNK; /* expression program registers */
     zk_fp *outs_buf[64], **outs = c->max_roots <= 64 ? outs_buf : malloc(c->max_roots * sizeof *outs);
     if (!outs) {
         c->st = ZK_ERR_NOMEM;
@@ -637,12 +638,12 @@ static void h_range(void *vc, size_t b0, size_t b1, unsigned worker) {
         size_t b = blk * H_CHUNK, e = b + H_CHUNK < n ? b + H_CHUNK : n, m = e - b;
         /* the gates, folded with y */
         for (size_t r = 0; r < m; r++) acc[r] = zk_fp_ZERO;
-        zk_status st = zk_expr_prog_eval_horner(P->pk->gates, &c->view, b, e, &P->y, acc);
+        zk_status st = zk_expr_prog_eval_scratch(P->pk->gates, &c->view, b, e, NULL, &P->y, acc, regs);
         /* the lookups' compressed expressions */
         for (uint32_t l = 0; l < P->nl && !st; l++) {
             uint32_t mm = P->cs->lookups[l].count;
             for (uint32_t q = 0; q < 2 * mm; q++) outs[q] = roots + (size_t)q * H_CHUNK;
-            st = zk_expr_prog_eval(P->pk->lookups[l], &c->view, b, e, outs);
+            st = zk_expr_prog_eval_scratch(P->pk->lookups[l], &c->view, b, e, outs, NULL, NULL, regs);
             zk_fp *ci = cmp + 2 * (size_t)l * H_CHUNK, *cs = ci + H_CHUNK;
             for (size_t r = 0; r < m && !st; r++) {
                 zk_fp a = outs[0][r], s = outs[mm][r];
@@ -804,8 +805,11 @@ static zk_status step_quotient_eval(prover *P) {
     uint32_t max_roots = 1;
     for (uint32_t l = 0; l < P->nl; l++)
         if (2 * P->cs->lookups[l].count > max_roots) max_roots = 2 * P->cs->lookups[l].count;
+    size_t regs = zk_expr_prog_scratch_len(pk->gates);
+    for (uint32_t l = 0; l < P->nl; l++)
+        if (zk_expr_prog_scratch_len(pk->lookups[l]) > regs) regs = zk_expr_prog_scratch_len(pk->lookups[l]);
     unsigned workers = zk_threads_count();
-    size_t per = (1 + 2 * (size_t)P->nl + max_roots) * H_CHUNK;
+    size_t per = (1 + 2 * (size_t)P->nl + max_roots) * H_CHUNK + regs;
     zk_fp *scratch = alloc_fp(per * workers);
     P->h_ext = alloc_fp(P->d->extended_n);
     if (!cols || !l0 || !act || !fix || !adv || !ins || !zs || !sig || !pv || !lcols || !dpow || !scratch || !P->h_ext) {
