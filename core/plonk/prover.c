@@ -1147,7 +1147,7 @@ zk_status zk_plonk_prove(const zk_ipa_params *params, const zk_plonk_pk *pk, con
     const zk_cs *cs = vk->cs;
     if (params->k != vk->k)
         return zk_fail(err, ZK_ERR_SHAPE, "prover: params are for k = %u, the key for k = %u", params->k, vk->k);
-    if (asg->k != vk->k || asg->num_advice != cs->num_advice)
+    if (asg->k != vk->k || asg->num_advice != cs->num_advice || asg->n != vk->n)
         return zk_fail(err, ZK_ERR_SHAPE, "prover: the assignment (k = %u, %u advice columns) does not fit the key "
                        "(k = %u, %u advice columns)", asg->k, asg->num_advice, vk->k, cs->num_advice);
     if (cs->num_instance && !instance_lens)
@@ -1207,7 +1207,10 @@ zk_status zk_plonk_prove(const zk_ipa_params *params, const zk_plonk_pk *pk, con
 
 zk_status zk_plonk_prove_asg(const zk_ipa_params *params, const zk_plonk_pk *pk, const zk_assignment *asg,
                              zk_rng *rng, zk_transcript *t, const zk_prove_opts *opts, zk_error *err) {
-    if (!asg) return zk_fail(err, ZK_ERR_INVALID_ARG, "prover: NULL assignment");
+    if (!asg || !pk) return zk_fail(err, ZK_ERR_INVALID_ARG, "prover: NULL argument");
+    if (asg->num_instance != pk->vk->cs->num_instance)
+        return zk_fail(err, ZK_ERR_SHAPE, "prover: the assignment has %u instance columns, the key %u", asg->num_instance,
+                       pk->vk->cs->num_instance);
     const zk_fp *cols[64];
     const zk_fp **c = cols;
     if (asg->num_instance > 64) {
