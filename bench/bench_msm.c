@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
 #include "curve/curve.h"
@@ -42,6 +43,14 @@ static int make_bases(zk_vesta_affine *out, size_t n) {
     return rc;
 }
 
+/* Process CPU time: on a shared machine it moves less than wall time when
+ * other jobs take the cores (all threads summed). */
+static double cpu_ns(void) {
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) return 0;
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
 BENCH(msm) {
     size_t sizes[2] = {4096, 65536};
     int nsizes = 2;
@@ -71,20 +80,21 @@ BENCH(msm) {
         }
         unsigned reps = env_u("ZK_MSM_REPS", n <= 4096 ? 9 : 5);
         if (bench_quick()) reps = 2;
-        double best = 1e300;
+        double best = 1e300, best_cpu = 1e300;
         zk_vesta r;
         for (unsigned k = 0; k < reps + 1; k++) { /* the first run warms up (wasm tier-up) */
-            double t0 = bench_now_ns();
+            double t0 = bench_now_ns(), c0 = cpu_ns();
             if (zk_vesta_msm_opt_var(&r, s, b, n, &o) != ZK_OK) {
                 fprintf(stderr, "bench msm: failed\n");
                 break;
             }
-            double dt = bench_now_ns() - t0;
+            double dt = bench_now_ns() - t0, dc = cpu_ns() - c0;
             if (k && dt < best) best = dt;
+            if (k && dc < best_cpu) best_cpu = dc;
         }
         BENCH_KEEP(r);
-        char extra[64];
-        snprintf(extra, sizeof extra, ",\"ms\":%.2f", best / 1e6);
+        char extra[96];
+        snprintf(extra, sizeof extra, ",\"ms\":%.2f,\"cpu_ms\":%.2f", best / 1e6, best_cpu / 1e6);
         bench_emit("msm", n, "ns_per_point", best / n, extra);
         free(s);
         free(b);
