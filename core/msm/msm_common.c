@@ -14,21 +14,18 @@
 /* ---- cost model (in field multiplications) used to pick the windows ----
  * A: one bucket addition (batch-affine: 5M + 1S, a share of the inversion,
  *    the bookkeeping; projective mixed: 11M);
- * R: one bucket in the running-sum reduction (mixed + full projective add).
- * Measured ratios; the wasm build pays relatively more for bookkeeping. */
-#if defined(ZK_FIELD_29)
+ * R: one bucket in the reduction (two batched affine additions; or a mixed
+ *    and a full projective addition). Ratios fitted to instruction counts. */
 #define MSM_COST_AFFINE 7.0
-#else
-#define MSM_COST_AFFINE 7.0
-#endif
 #define MSM_COST_PROJ 12.0
+#define MSM_COST_REDUCE_AFFINE 10.0
+#define MSM_COST_REDUCE_PROJ 24.0
 /* A variable-time inversion, in multiplications. */
 #if defined(ZK_FIELD_29)
 #define MSM_COST_INV 80.0
 #else
 #define MSM_COST_INV 100.0
 #endif
-#define MSM_COST_REDUCE 24.0
 
 /* Below this many recoded points, projective buckets (no batching). */
 #define MSM_AFFINE_MIN 256
@@ -154,14 +151,15 @@ static unsigned choose_parts(size_t npts, unsigned W, unsigned T) {
     return p > most ? (unsigned)most : p;
 }
 
-static double plan_cost(msm_plan *pl, size_t npts, unsigned T) {
+static double plan_cost(msm_plan *pl, size_t npts, unsigned T, int proj_reduce) {
     double A = pl->affine ? MSM_COST_AFFINE : MSM_COST_PROJ;
+    double R = pl->affine && !proj_reduce ? MSM_COST_REDUCE_AFFINE : MSM_COST_REDUCE_PROJ;
     double cost[MSM_MAX_WINDOWS * 64];
     unsigned nt = 0;
     for (unsigned g = 0; g < pl->ngroups; g++) {
         double c = 0;
         for (unsigned w = pl->gfirst[g]; w < pl->gfirst[g + 1]; w++)
-            c += (double)npts / pl->nparts * A + (double)((size_t)1 << (pl->width[w] - 1)) * MSM_COST_REDUCE;
+            c += (double)npts / pl->nparts * A + (double)((size_t)1 << (pl->width[w] - 1)) * R;
         for (unsigned p = 0; p < pl->nparts && nt < sizeof cost / sizeof cost[0]; p++) cost[nt++] = c;
     }
     return makespan(cost, nt, T);
@@ -189,7 +187,7 @@ void msm_plan_make(msm_plan *pl, size_t npts, int glv, unsigned T, const zk_msm_
             if (pl->width[0] > MSM_MAX_C) continue;
             pl->nparts = choose_parts(npts, W, T);
             choose_groups(pl, T);
-            double c = plan_cost(pl, npts, T);
+            double c = plan_cost(pl, npts, T, (flags & ZK_MSM_PROJ_REDUCE) != 0);
             if (!bestW || c < best) {
                 best = c;
                 bestW = W;
