@@ -119,30 +119,6 @@ static void choose_groups(msm_plan *pl, unsigned T) {
     set_groups(pl, ng);
 }
 
-/* Longest thread time when tasks of the given costs go greedily (largest
- * first) to T threads. */
-static double makespan(double *cost, unsigned ntasks, unsigned T) {
-    double load[64] = {0};
-    if (T > 64) T = 64;
-    for (unsigned i = 0; i < ntasks; i++) /* sort descending (tiny n) */
-        for (unsigned j = i + 1; j < ntasks; j++)
-            if (cost[j] > cost[i]) {
-                double t = cost[i];
-                cost[i] = cost[j];
-                cost[j] = t;
-            }
-    for (unsigned i = 0; i < ntasks; i++) {
-        unsigned m = 0;
-        for (unsigned k = 1; k < T; k++)
-            if (load[k] < load[m]) m = k;
-        load[m] += cost[i];
-    }
-    double mx = 0;
-    for (unsigned k = 0; k < T; k++)
-        if (load[k] > mx) mx = load[k];
-    return mx;
-}
-
 static unsigned choose_parts(size_t npts, unsigned W, unsigned T) {
     if (W >= T) return 1;
     unsigned p = (T + W - 1) / W;
@@ -151,18 +127,28 @@ static unsigned choose_parts(size_t npts, unsigned W, unsigned T) {
     return p > most ? (unsigned)most : p;
 }
 
-static double plan_cost(msm_plan *pl, size_t npts, unsigned T, int proj_reduce) {
+/* Estimated time of the plan: group tasks go greedily, in order (wider
+ * windows first), to whichever of the T threads is least loaded. */
+static double plan_cost(const msm_plan *pl, size_t npts, unsigned T, int proj_reduce) {
     double A = pl->affine ? MSM_COST_AFFINE : MSM_COST_PROJ;
     double R = pl->affine && !proj_reduce ? MSM_COST_REDUCE_AFFINE : MSM_COST_REDUCE_PROJ;
-    double cost[MSM_MAX_WINDOWS * 64];
-    unsigned nt = 0;
+    double load[64] = {0};
+    if (T > 64) T = 64;
     for (unsigned g = 0; g < pl->ngroups; g++) {
         double c = 0;
         for (unsigned w = pl->gfirst[g]; w < pl->gfirst[g + 1]; w++)
             c += (double)npts / pl->nparts * A + (double)((size_t)1 << (pl->width[w] - 1)) * R;
-        for (unsigned p = 0; p < pl->nparts && nt < sizeof cost / sizeof cost[0]; p++) cost[nt++] = c;
+        for (unsigned p = 0; p < pl->nparts; p++) {
+            unsigned m = 0;
+            for (unsigned k = 1; k < T; k++)
+                if (load[k] < load[m]) m = k;
+            load[m] += c;
+        }
     }
-    return makespan(cost, nt, T);
+    double mx = 0;
+    for (unsigned k = 0; k < T; k++)
+        if (load[k] > mx) mx = load[k];
+    return mx;
 }
 
 void msm_plan_make(msm_plan *pl, size_t npts, int glv, unsigned T, const zk_msm_opts *o) {
@@ -182,9 +168,8 @@ void msm_plan_make(msm_plan *pl, size_t npts, int glv, unsigned T, const zk_msm_
     } else {
         double best = 0;
         unsigned bestW = 0;
-        for (unsigned W = (L + MSM_MAX_C - 1) / MSM_MAX_C; W <= L / 2; W++) {
+        for (unsigned W = (L + MSM_MAX_C - 1) / MSM_MAX_C; W <= L / 2; W++) { /* c from 16 down to 2 */
             set_windows(pl, L, W);
-            if (pl->width[0] > MSM_MAX_C) continue;
             pl->nparts = choose_parts(npts, W, T);
             choose_groups(pl, T);
             double c = plan_cost(pl, npts, T, (flags & ZK_MSM_PROJ_REDUCE) != 0);
