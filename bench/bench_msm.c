@@ -3,7 +3,8 @@
  *   zkml_bench msm            the figures the Makefile reports
  * Tuning knobs (environment, native and WASI only): ZK_MSM_C forces the
  * window width, ZK_MSM_BATCH the batch size, ZK_MSM_FLAGS the zk_msm_opts flags,
- * ZK_MSM_N picks one size, ZK_MSM_REPS the repetitions. */
+ * ZK_MSM_N picks one size, ZK_MSM_REPS the repetitions, ZK_MSM_VERBOSE=1
+ * prints every run (the first one shows the WebAssembly warm-up). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static double cpu_ns(void) {
 BENCH(msm) {
     size_t sizes[2] = {4096, 65536};
     int nsizes = 2;
-    unsigned only = env_u("ZK_MSM_N", 0);
+    unsigned only = env_u("ZK_MSM_N", 0), verbose = env_u("ZK_MSM_VERBOSE", 0);
     if (only) {
         sizes[0] = only;
         nsizes = 1;
@@ -89,6 +90,7 @@ BENCH(msm) {
                 break;
             }
             double dt = bench_now_ns() - t0, dc = cpu_ns() - c0;
+            if (verbose) fprintf(stderr, "msm n=%zu run %u: %.2f ms\n", n, k, dt / 1e6);
             if (k && dt < best) best = dt;
             if (k && dc < best_cpu) best_cpu = dc;
         }

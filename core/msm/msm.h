@@ -58,6 +58,7 @@ typedef struct {
 #define ZK_MSM_AFFINE 2u     /* batch-affine buckets even for tiny n */
 #define ZK_MSM_PROJECTIVE 4u /* projective buckets at any n (no batching) */
 #define ZK_MSM_PROJ_REDUCE 8u /* bucket reduction in projective coordinates only */
+#define ZK_MSM_SPLIT_POINTS 16u /* also split the points in 3 ranges (what many threads do) */
 
 /* Scratch bytes an MSM of n points would allocate with these options (NULL =
  * defaults), at most (a planning aid for callers that budget memory). */

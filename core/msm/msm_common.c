@@ -45,7 +45,7 @@ zk_status msm_check_opts(const zk_msm_opts *o) {
     if (!o) return ZK_OK;
     if (o->window == 1 || o->window > MSM_MAX_C) return ZK_ERR_INVALID_ARG;
     if (o->batch > (1u << 20)) return ZK_ERR_INVALID_ARG;
-    if (o->flags & ~(ZK_MSM_NO_GLV | ZK_MSM_AFFINE | ZK_MSM_PROJECTIVE | ZK_MSM_PROJ_REDUCE))
+    if (o->flags & ~(ZK_MSM_NO_GLV | ZK_MSM_AFFINE | ZK_MSM_PROJECTIVE | ZK_MSM_PROJ_REDUCE | ZK_MSM_SPLIT_POINTS))
         return ZK_ERR_INVALID_ARG;
     if ((o->flags & ZK_MSM_AFFINE) && (o->flags & ZK_MSM_PROJECTIVE)) return ZK_ERR_INVALID_ARG;
     return ZK_OK;
@@ -58,7 +58,7 @@ zk_status msm_check_opts(const zk_msm_opts *o) {
 size_t msm_chunk_points(size_t n, int glv, unsigned T, const zk_msm_opts *o, size_t asz, size_t psz,
                         size_t fsz, size_t *bytes) {
     size_t cap = o ? o->max_scratch : 0;
-    size_t per = 4 * sizeof(uint64_t) + (glv ? 2 + fsz : 0); /* recoded scalars, signs, ZETA x */
+    size_t per = 4 * sizeof(uint64_t) + fsz + (glv ? 2 + fsz : 0); /* recoded scalars, -y; signs, ZETA x */
     size_t m = n < MSM_MAX_CHUNK ? n : MSM_MAX_CHUNK;
     for (;;) {
         msm_plan pl;
@@ -119,7 +119,8 @@ static void choose_groups(msm_plan *pl, unsigned T) {
     set_groups(pl, ng);
 }
 
-static unsigned choose_parts(size_t npts, unsigned W, unsigned T) {
+static unsigned choose_parts(size_t npts, unsigned W, unsigned T, unsigned flags) {
+    if (flags & ZK_MSM_SPLIT_POINTS) return npts >= 3 ? 3 : 1;
     if (W >= T) return 1;
     unsigned p = (T + W - 1) / W;
     size_t most = npts / MSM_MIN_PART;
@@ -163,14 +164,14 @@ void msm_plan_make(msm_plan *pl, size_t npts, int glv, unsigned T, const zk_msm_
     if (o && o->window) {
         unsigned W = (L + o->window - 1) / o->window;
         set_windows(pl, L, W);
-        pl->nparts = choose_parts(npts, W, T);
+        pl->nparts = choose_parts(npts, W, T, flags);
         choose_groups(pl, T);
     } else {
         double best = 0;
         unsigned bestW = 0;
         for (unsigned W = (L + MSM_MAX_C - 1) / MSM_MAX_C; W <= L / 2; W++) { /* c from 16 down to 2 */
             set_windows(pl, L, W);
-            pl->nparts = choose_parts(npts, W, T);
+            pl->nparts = choose_parts(npts, W, T, flags);
             choose_groups(pl, T);
             double c = plan_cost(pl, npts, T, (flags & ZK_MSM_PROJ_REDUCE) != 0);
             if (!bestW || c < best) {
@@ -179,7 +180,7 @@ void msm_plan_make(msm_plan *pl, size_t npts, int glv, unsigned T, const zk_msm_
             }
         }
         set_windows(pl, L, bestW);
-        pl->nparts = choose_parts(npts, bestW, T);
+        pl->nparts = choose_parts(npts, bestW, T, flags);
         choose_groups(pl, T);
     }
 
