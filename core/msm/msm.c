@@ -43,6 +43,8 @@ size_t zk_msm_scratch_bytes(size_t n, const zk_msm_opts *opts) {
 #undef ZM_DBL_FLAG
 #undef ZM_HOT
 #undef ZM_BUCKET_MASK
+#undef ZM_BLOCK
+#undef ZM_PREFETCH
 #undef ZM_REC_CHUNK
 
 #define ZC_(fn) zk_pallas_##fn
