@@ -17,6 +17,9 @@ if (!file) {
 const abs = path.resolve(file);
 
 if (abs.endsWith('.wasm')) {
+  // Node's WASI fast API calls can crash once the module has grown its memory
+  // (nodejs/node#46777, still open): turn them off before any call is optimized.
+  require('v8').setFlagsFromString('--no-turbo-fast-api-calls');
   process.removeAllListeners('warning'); // silence "WASI is experimental"
   process.on('warning', (w) => { if (w.name !== 'ExperimentalWarning') console.warn(w); });
   const { WASI } = require('node:wasi');

@@ -89,8 +89,8 @@ static void *worker_main(void *arg) {
     unsigned idx = (unsigned)(size_t)arg;
     unsigned long seen = 0;
     pthread_mutex_lock(&pool.mu);
-    /* Not pool.generation: a job may already have been posted between
-     * pthread_create and here, and this worker must take part in it. */
+    /* Not pool.generation: a job may already have been posted before this
+     * thread got here, and it must not be missed. */
     seen = pool.spawn_generation;
     for (;;) {
         while (!pool.shutdown && pool.generation == seen) pthread_cond_wait(&pool.start_cv, &pool.mu);
@@ -124,7 +124,9 @@ static unsigned ensure_started(void) {
     if (pool.running) return pool.running;
     unsigned want = pool.want ? pool.want : default_threads();
     unsigned started = 1;
-    pool.spawn_generation = pool.generation; /* stable: we hold call_mu */
+    pthread_mutex_lock(&pool.mu);
+    pool.spawn_generation = pool.generation;
+    pthread_mutex_unlock(&pool.mu);
     for (unsigned i = 1; i < want; i++) {
         if (pthread_create(&pool.tids[i], NULL, worker_main, (void *)(size_t)i) != 0) break;
         started++;
