@@ -218,7 +218,7 @@ void msm_plan_make(msm_plan *pl, size_t npts, int glv, unsigned T, const zk_msm_
 
 size_t msm_plan_slot_bytes(const msm_plan *pl, size_t affine_sz, size_t proj_sz, size_t fe_sz) {
     if (!pl->affine) return pl->group_buckets * proj_sz;
-    size_t red = pl->red_segs * (2 * affine_sz + 2 * sizeof(uint32_t) + fe_sz + sizeof(uint32_t));
+    size_t red = pl->red_segs * (2 * affine_sz + 2 * sizeof(uint32_t) + 2 * fe_sz + sizeof(uint32_t));
     return pl->group_buckets * (affine_sz + sizeof(uint32_t)) + (size_t)pl->batch * (8 + 2 * fe_sz) +
            (size_t)pl->qcap * 8 + red + 64;
 }
