@@ -43,6 +43,7 @@ size_t zk_msm_scratch_bytes(size_t n, const zk_msm_opts *opts) {
 #undef ZM_ZETA
 #undef ZM_BP29
 #undef ZM_DBL_FLAG
+#undef ZM_LAZY
 #undef ZM_HOT
 #undef ZM_BUCKET_MASK
 #undef ZM_BLOCK
