@@ -413,3 +413,40 @@ TEST(ipa_msm_arithmetic) {
     zk_ipa_msm_free(&a);
     zk_ipa_msm_free(&b);
 }
+
+/* The lock-step generator folding equals h separate scalar multiplications,
+ * for random and for degenerate challenges. */
+#include "commit/collapse.h"
+TEST(ipa_collapse_matches_plain) {
+    const zk_ipa_params *p = ti_params(10);
+    REQUIRE(p);
+    size_t h = 300; /* more than one block, not a multiple */
+    zk_vesta_affine *g = malloc(2 * h * sizeof *g), *a = malloc(h * sizeof *a), *b = malloc(h * sizeof *b);
+    zk_vesta *scratch = malloc(h * sizeof *scratch);
+    REQUIRE(g && a && b && scratch);
+    memcpy(g, p->g, 2 * h * sizeof *g);
+    zk_vesta_affine_identity(&g[h + 7]); /* an identity in the second half */
+    g[h + 300 - 1] = g[299];             /* g[i + h] = g[i] */
+    zk_rng rng;
+    zk_rng_init_splitmix64(&rng, 4);
+    for (int t = 0; t < 8; t++) {
+        zk_fp u;
+        if (t < 5)
+            zk_rng_fp(&rng, &u);
+        else
+            zk_fp_from_i64(&u, t == 5 ? 0 : t == 6 ? 1 : -1);
+        CHECK(zk_ipa_collapse_(a, g, h, &u, scratch) == ZK_OK);
+        CHECK(zk_ipa_collapse_plain_(b, g, h, &u, scratch) == ZK_OK);
+        CHECK_MSG(!memcmp(a, b, h * sizeof *a), "case %d", t);
+    }
+    /* in place */
+    zk_fp u;
+    zk_rng_fp(&rng, &u);
+    CHECK(zk_ipa_collapse_plain_(b, g, h, &u, scratch) == ZK_OK);
+    CHECK(zk_ipa_collapse_(g, g, h, &u, scratch) == ZK_OK);
+    CHECK(!memcmp(g, b, h * sizeof *b));
+    free(g);
+    free(a);
+    free(b);
+    free(scratch);
+}
