@@ -52,7 +52,8 @@ static zk_status round_point(const zk_ipa_params *p, zk_vesta_affine *out, const
     zk_vesta_add(&acc, &acc, &t);
     zk_vesta_fixed_mul(&t, p->w_table, blind);
     zk_vesta_add(&acc, &acc, &t);
-    zk_vesta_to_affine_var(out, &acc); /* the point is public from here on */
+    /* constant time: the projective form still depends on the secrets */
+    zk_vesta_to_affine(out, &acc);
     return ZK_OK;
 }
 
@@ -80,7 +81,7 @@ zk_status zk_ipa_create_proof(const zk_ipa_params *p, zk_rng *rng, zk_transcript
         zk_vesta_affine sa;
         st = zk_ipa_commit(p, &sc, a, n, &s_blind);
         if (st == ZK_OK) {
-            zk_vesta_to_affine_var(&sa, &sc);
+            zk_vesta_to_affine(&sa, &sc); /* constant time, as in round_point */
             st = zk_transcript_vesta_write_point(t, &sa);
         }
     }

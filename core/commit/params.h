@@ -112,7 +112,9 @@ zk_status zk_ipa_params_read(zk_ipa_params **out, const uint8_t *bytes, size_t l
  * is variable time): the point is hidden by r w, and inside the IPA every
  * vector that goes through an MSM is masked by the random polynomial s. The
  * timing of commit(p) itself can still depend on p; do not run a prover where
- * an adversary can time individual MSMs if that matters. */
+ * an adversary can time individual MSMs if that matters. The result is
+ * projective and its Z depends on the secrets: convert it with the constant-
+ * time zk_vesta_to_affine, not the _var one. */
 
 /* *out = sum_{i<len} coeffs[i] g[i] + blind w, for len <= n (a shorter
  * polynomial is zero-padded: len == n is halo2's commit). */
