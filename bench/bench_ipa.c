@@ -39,11 +39,17 @@ static int reps_for(unsigned k) {
     return k <= 12 ? 5 : k <= 14 ? 2 : 1;
 }
 
-/* The largest params derived so far (k = 16 serves the other benches). */
+/* k = 16 params for the other benches, derived once; that derivation is
+ * timed and counts as one run of ipa_params at k = 16 (which would otherwise
+ * derive them a second time: slow in WebAssembly). */
 static zk_ipa_params *cache16;
+static double cache16_ms;
 
 static const zk_ipa_params *params16(void) {
-    if (!cache16 && zk_ipa_params_new(&cache16, 16, 0) != ZK_OK) cache16 = NULL;
+    if (cache16) return cache16;
+    double t0 = bench_now_ns();
+    if (zk_ipa_params_new(&cache16, 16, 0) != ZK_OK) return cache16 = NULL;
+    cache16_ms = (bench_now_ns() - t0) / 1e6;
     return cache16;
 }
 
@@ -52,7 +58,9 @@ BENCH(ipa_params) {
     if (bench_quick() || is_wasm()) hi = 16, step = 2;
     for (unsigned k = lo; k <= hi; k += step) {
         double best = 1e300;
-        for (int r = 0; r < reps_for(k); r++) {
+        int r = 0;
+        if (k == 16 && cache16) best = cache16_ms, r = 1;
+        for (; r < reps_for(k); r++) {
             zk_ipa_params *p = NULL;
             double t0 = bench_now_ns();
             zk_status st = zk_ipa_params_new(&p, k, 0);
@@ -63,7 +71,7 @@ BENCH(ipa_params) {
             }
             if (dt < best) best = dt;
             if (k == 16 && !cache16)
-                cache16 = p;
+                cache16 = p, cache16_ms = dt;
             else
                 zk_ipa_params_free(p);
         }
