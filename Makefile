@@ -48,7 +48,7 @@ wasi:
 wasm: em-mt em-st wasi
 
 # ---- tests ----
-test: test-native test-asan test-wasm
+test: test-native test-asan test-wasm fuzz-smoke
 	@echo "all test suites passed"
 
 test-native: native
@@ -80,3 +80,32 @@ bench: native wasm
 
 clean:
 	rm -rf $(B)/native $(B)/asan $(B)/em-mt $(B)/em-st $(B)/wasi $(B)/clang $(B)/f29
+
+# ---- ONNX engine: accuracy report on the model corpus, fuzzing of the reader ----
+# SHARED is the shared data directory (../shared in a clone of the project).
+SHARED ?= $(if $(ZK_SHARED_DIR),$(ZK_SHARED_DIR),../shared)
+FUZZ_TIME ?= 300
+FUZZ_SMOKE_TIME ?= 45
+.PHONY: accuracy fuzz fuzz-smoke
+
+accuracy: native
+	@if [ -f "$(SHARED)/corpus/manifest.json" ]; then $(B)/native/zkml accuracy $(SHARED)/corpus; \
+	else echo "accuracy: $(SHARED)/corpus/manifest.json not found (no ../shared): skipped"; fi
+
+# libFuzzer target tests/fuzz/fuzz_onnx.c (clang, ASan+UBSan), seeded from
+# tests/data/onnx and the corpus models under 256 KiB; runs FUZZ_TIME seconds.
+fuzz:
+	@mkdir -p $(B)/fuzz-corpus
+	@$(CMAKE_NATIVE) -B $(B)/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZK_FUZZ=ON -DZK_THREADS=OFF \
+	  -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" >$(B)/.cmake-fuzz.log || { cat $(B)/.cmake-fuzz.log; exit 1; }
+	@cmake --build $(B)/fuzz -j$(JOBS) --target fuzz_onnx
+	@cp tests/data/onnx/*.onnx $(B)/fuzz-corpus/
+	@if [ -d "$(SHARED)/corpus/models" ]; then for f in $(SHARED)/corpus/models/*/network.onnx; do \
+	  [ $$(stat -c %s "$$f") -le 262144 ] && cp "$$f" "$(B)/fuzz-corpus/$$(basename $$(dirname $$f)).onnx"; done; true; fi
+	@echo "== fuzzing the ONNX reader for $(FUZZ_TIME) s (log: $(B)/fuzz.log)"
+	@$(B)/fuzz/fuzz_onnx -max_total_time=$(FUZZ_TIME) -max_len=300000 -rss_limit_mb=3072 -timeout=30 \
+	  -artifact_prefix=$(B)/fuzz- $(B)/fuzz-corpus >$(B)/fuzz.log 2>&1 || { tail -60 $(B)/fuzz.log; exit 1; }
+	@grep -E 'Done [0-9]+ runs' $(B)/fuzz.log | tail -1; echo "fuzz: no crash"
+
+fuzz-smoke:
+	@$(MAKE) fuzz FUZZ_TIME=$(FUZZ_SMOKE_TIME)

@@ -3,7 +3,8 @@
 Montgomery representation of each limb backend (4x64: R = 2^256; 9x29:
 R = 2^261). Run: python3 scripts/gen_field_params.py > core/field/field_params.h
 Every value is derived here from the two moduli and the generator 5; the field
-tests check the results against pasta_fields.json."""
+tests check the results against pasta_fields.json. SQRT_TAB holds the powers of
+ROOT_OF_UNITY^-1 that sqrt/sqrt_ratio use for the 2-adic discrete logarithm."""
 
 FIELDS = {
     "FP": 0x40000000000000000000000000000000224698FC094CF91B992D30ED00000001,
@@ -57,11 +58,20 @@ def main():
         # t = (p-1)/2^S and (t-1)/2 as 64-bit limbs (exponents for sqrt)
         for ename, e in (("T", t), ("TM1D2", (t - 1) // 2), ("PM2", p - 2), ("PM1D2", (p - 1) // 2)):
             out.append(f"#define ZK_{name}_EXP_{ename} " + "{" + ", ".join(f"0x{l:016x}ULL" for l in limbs(e, 64, 4)) + "}")
+        # sqrt tables: SQRT_TAB[l][k] = ROOT_OF_UNITY^(-k * 2^(28 - 4l)), l = 0..7, k = 0..15,
+        # for the 4-bit digits of a discrete logarithm in the group of order 2^32
+        root_inv = pow(root, p - 2, p)
+        sqrt_tab = [[pow(root_inv, k << (28 - 4 * l), p) for k in range(16)] for l in range(8)]
         for rname, R, bits, n in (("64", 1 << 256, 64, 4), ("29", 1 << 261, 29, 9)):
             out.append(f"#define ZK_{name}_R2_{rname} " + "{" + ", ".join(f"0x{l:x}" for l in limbs(R * R % p, bits, n)) + "}")
             for cname, v in consts.items():
                 m = v * R % p
                 out.append(f"#define ZK_{name}_{cname}_{rname} " + "{{" + ", ".join(f"0x{l:x}" for l in limbs(m, bits, n)) + "}}")
+            rows = []
+            for row in sqrt_tab:
+                elems = ["{{" + ", ".join(f"0x{l:x}" for l in limbs(v * R % p, bits, n)) + "}}" for v in row]
+                rows.append("    {" + ", \\\n     ".join(elems) + "}")
+            out.append(f"#define ZK_{name}_SQRT_TAB_{rname} {{ \\\n" + ", \\\n".join(rows) + "}")
     out.append("\n#endif")
     print("\n".join(out))
 

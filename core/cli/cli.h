@@ -14,6 +14,13 @@ typedef struct {
 } zk_cli_cmd;
 
 /* X(name, help, function) */
-#define ZK_CLI_COMMANDS(X)
+#define ZK_CLI_COMMANDS(X)                                                                   \
+    X("inspect", "list a model's ops, shapes, parameters and unsupported ops", zk_cli_inspect) \
+    X("infer", "run a model on a JSON input with the exact fixed-point engine", zk_cli_infer)  \
+    X("accuracy", "accuracy table of the model corpus (make accuracy)", zk_cli_accuracy)
+
+#define ZK_CLI_DECL_(name, help, fn) int fn(int argc, char **argv);
+ZK_CLI_COMMANDS(ZK_CLI_DECL_)
+#undef ZK_CLI_DECL_
 
 #endif
