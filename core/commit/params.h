@@ -33,9 +33,14 @@
 #include "util/status.h"
 
 /* Supported sizes: 1 <= k <= ZK_IPA_MAX_K (halo2 allows 0..31; k = 0 has no
- * IPA round and 2^27 generators already take 4 GiB as affine points). */
+ * IPA round). 26 on 64-bit targets; 24 on wasm32, where 2^24 generators
+ * already take 1.2 GB as affine points and every size stays below 2^32. */
 #define ZK_IPA_MIN_K 1
+#if SIZE_MAX > 0xffffffffu
 #define ZK_IPA_MAX_K 26
+#else
+#define ZK_IPA_MAX_K 24
+#endif
 
 /* The hash-to-curve domain of the generators. */
 #define ZK_IPA_PARAMS_DOMAIN "Halo2-Parameters"
