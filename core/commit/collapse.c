@@ -6,95 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "curve/curve_params.h"
 #include "util/threads.h"
 
 /* ---- the schedule: GLV split and width-5 NAF digits of u ---- */
 
-static const uint32_t GLV_A1[4] = ZK_VESTA_GLV_A1, GLV_B1[4] = ZK_VESTA_GLV_B1_ABS;
-static const uint32_t GLV_A2[4] = ZK_VESTA_GLV_A2, GLV_B2[4] = ZK_VESTA_GLV_B2;
-static const uint32_t GLV_G1[8] = ZK_VESTA_GLV_G1, GLV_G2[8] = ZK_VESTA_GLV_G2;
-
-/* r[0..nr) = (a * b) mod 2^(32 nr). */
-static void words_mul(uint32_t *r, int nr, const uint32_t *a, int na, const uint32_t *b, int nb) {
-    memset(r, 0, (size_t)nr * sizeof *r);
-    for (int i = 0; i < na && i < nr; i++) {
-        uint64_t c = 0;
-        for (int j = 0; j < nb && i + j < nr; j++) {
-            c += (uint64_t)a[i] * b[j] + r[i + j];
-            r[i + j] = (uint32_t)c;
-            c >>= 32;
-        }
-        if (i + nb < nr) r[i + nb] = (uint32_t)c;
-    }
-}
-
-/* r = a - b mod 2^(32 n). */
-static void words_sub(uint32_t *r, const uint32_t *a, const uint32_t *b, int n) {
-    uint32_t borrow = 0;
-    for (int i = 0; i < n; i++) {
-        uint64_t d = (uint64_t)a[i] - b[i] - borrow;
-        r[i] = (uint32_t)d;
-        borrow = (uint32_t)(d >> 63);
-    }
-}
-
-/* c[0..5) = floor((k g + 2^381) / 2^382), k and g 8 words. */
-static void glv_round(uint32_t c[5], const uint32_t k[8], const uint32_t g[8]) {
-    uint32_t p[17];
-    words_mul(p, 16, k, 8, g, 8);
-    p[16] = 0;
-    uint32_t half[17] = {0};
-    half[11] = 1u << 29;
-    uint64_t carry = 0;
-    for (int i = 0; i < 17; i++) {
-        carry += (uint64_t)p[i] + half[i];
-        p[i] = (uint32_t)carry;
-        carry >>= 32;
-    }
-    for (int i = 0; i < 5; i++) c[i] = (p[11 + i] >> 30) | (p[12 + i] << 2);
-}
-
-/* Signed 160-bit x -> |x| as two u64 words (|x| < 2^128) and its sign. */
-static int signed_to_mag(uint64_t m[2], const uint32_t x[5]) {
-    uint32_t v[5];
-    int neg = (int)(x[4] >> 31);
-    if (neg) {
-        const uint32_t zero[5] = {0};
-        words_sub(v, zero, x, 5);
-    } else {
-        memcpy(v, x, sizeof v);
-    }
-    m[0] = (uint64_t)v[0] | (uint64_t)v[1] << 32;
-    m[1] = (uint64_t)v[2] | (uint64_t)v[3] << 32;
-    return neg;
-}
-
-/* Width-5 NAF of the 128-bit m: digits in {0, +-1, ..., +-15}; returns the count. */
-#define MAX_DIGITS 132
-static int wnaf5(int8_t d[MAX_DIGITS], const uint64_t m_in[2]) {
-    uint64_t m[3] = {m_in[0], m_in[1], 0};
-    int len = 0;
-    while (m[0] | m[1] | m[2]) {
-        int digit = 0;
-        if (m[0] & 1) {
-            digit = (int)(m[0] & 31);
-            if (digit >= 16) digit -= 32;
-            if (digit > 0) {
-                m[0] -= (uint64_t)digit; /* the low bits are digit: no borrow */
-            } else {
-                uint64_t old = m[0];
-                m[0] += (uint64_t)(-digit);
-                if (m[0] < old && ++m[1] == 0) m[2]++;
-            }
-        }
-        d[len++] = (int8_t)digit;
-        m[0] = m[0] >> 1 | m[1] << 63;
-        m[1] = m[1] >> 1 | m[2] << 63;
-        m[2] >>= 1;
-    }
-    return len;
-}
+#define MAX_DIGITS ZK_WNAF5_MAX
 
 /* u = sum_i (d1[i] + d2[i] lambda) 2^i with the halves' signs folded into the
  * digits (lambda = Fp::ZETA, endo(P) = [lambda] P). */
@@ -113,24 +29,11 @@ static void digit_scalar(zk_fp *t, int d, int endo) {
  * equal or opposite multiples (the affine formulas then hold for every point
  * other than the identity) and the digits give u back; 0 otherwise. */
 static int make_schedule(schedule *s, const zk_fp *u) {
-    uint64_t c[4];
-    uint32_t k[8], c1[5], c2[5], t[5], v[5], x[5];
-    zk_fp_to_canonical(c, u);
-    for (int i = 0; i < 4; i++) k[2 * i] = (uint32_t)c[i], k[2 * i + 1] = (uint32_t)(c[i] >> 32);
-    glv_round(c1, k, GLV_G1);
-    glv_round(c2, k, GLV_G2);
-    words_mul(t, 5, c1, 5, GLV_A1, 4);
-    words_mul(v, 5, c2, 5, GLV_A2, 4);
-    words_sub(x, k, t, 5);
-    words_sub(x, x, v, 5); /* k1 = k - c1 a1 - c2 a2 */
     uint64_t m1[2], m2[2];
-    int n1 = signed_to_mag(m1, x);
-    words_mul(t, 5, c1, 5, GLV_B1, 4);
-    words_mul(v, 5, c2, 5, GLV_B2, 4);
-    words_sub(x, t, v, 5); /* k2 = c1 |b1| - c2 b2 */
-    int n2 = signed_to_mag(m2, x);
+    int n1, n2;
+    zk_vesta_glv_split(m1, &n1, m2, &n2, u);
     int8_t e1[MAX_DIGITS], e2[MAX_DIGITS];
-    int l1 = wnaf5(e1, m1), l2 = wnaf5(e2, m2);
+    int l1 = zk_wnaf5_var(e1, m1), l2 = zk_wnaf5_var(e2, m2);
     s->len = l1 > l2 ? l1 : l2;
     for (int i = 0; i < s->len; i++) {
         s->d1[i] = (int8_t)(i < l1 ? (n1 ? -e1[i] : e1[i]) : 0);
