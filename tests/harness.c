@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "util/io.h"
 #include "util/threads.h"
 
 #ifndef ZK_SOURCE_DIR
@@ -78,27 +79,8 @@ const char *th_shared_dir(void) {
 }
 
 char *th_read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) break;
-        cap *= 2;
-        char *nb = realloc(buf, cap + 1);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-        }
-        buf = nb;
-    }
-    fclose(f);
-    if (!buf) return NULL;
-    buf[n] = 0;
-    if (len) *len = n;
-    return buf;
+    uint8_t *buf;
+    return zk_read_file(path, 0, &buf, len, NULL) == ZK_OK ? (char *)buf : NULL;
 }
 
 unsigned th_threads_arg(void) { return threads_arg; }

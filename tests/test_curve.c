@@ -113,3 +113,43 @@ TEST(curve_vesta_hash_to_curve_nested) {
     REQUIRE(zk_vesta_hash_to_curve_batch(flat, "nested", msgs, 1, M) == ZK_OK);
     for (int i = 0; i < M; i++) CHECK(zk_vesta_affine_eq(&out[i], &flat[i]));
 }
+
+/* x = the 128-bit magnitude m as a field element, negated if neg. */
+static void u128_to_fp(zk_fp *x, const uint64_t m[2], int neg) {
+    const uint64_t v[4] = {m[0], m[1], 0, 0};
+    zk_fp_from_canonical(x, v);
+    if (neg) zk_fp_neg(x, x);
+}
+
+/* The exported GLV split and wNAF recombine to the scalar. */
+TEST(curve_glv_split_and_wnaf) {
+    zk_splitmix64 rng = {2024};
+    for (int it = 0; it < 300; it++) {
+        uint8_t b[64];
+        zk_fp k, x1, x2, sum;
+        zk_splitmix64_fill(&rng, b, 64);
+        zk_fp_from_uniform_bytes(&k, b);
+        if (it == 0) zk_fp_zero(&k);
+        if (it == 1) zk_fp_from_i64(&k, -1);
+        uint64_t m1[2], m2[2];
+        int n1, n2;
+        zk_vesta_glv_split(m1, &n1, m2, &n2, &k); /* k = +-m1 +- m2 ZETA */
+        u128_to_fp(&x1, m1, n1);
+        u128_to_fp(&x2, m2, n2);
+        zk_fp_mul(&x2, &x2, &zk_fp_ZETA);
+        zk_fp_add(&sum, &x1, &x2);
+        CHECK(zk_fp_eq(&sum, &k));
+        /* wNAF digits of m1 are odd or zero and sum back to m1 */
+        int8_t d[ZK_WNAF5_MAX];
+        int len = zk_wnaf5_var(d, m1);
+        zk_fp acc = zk_fp_ZERO, dig;
+        for (int i = len - 1; i >= 0; i--) {
+            zk_fp_dbl(&acc, &acc);
+            zk_fp_from_i64(&dig, d[i]);
+            zk_fp_add(&acc, &acc, &dig);
+            CHECK(d[i] == 0 || (d[i] & 1));
+        }
+        u128_to_fp(&x1, m1, 0);
+        CHECK(zk_fp_eq(&acc, &x1));
+    }
+}

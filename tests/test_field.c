@@ -134,3 +134,46 @@ TEST(field_from_bytes_rejects_noncanonical) {
     CHECK(zk_fq_from_bytes(&y, b) == ZK_ERR_ENCODING);
     CHECK(zk_fp_is_zero(&x) && zk_fq_is_zero(&y));
 }
+
+#if defined(ZK_FIELD_29)
+/* The 9x29 multiply accepts unreduced operands (limbs < 2^29, value < 2^256),
+ * which core/msm's lazy subtraction feeds it: a + k p multiplies like a. */
+static void add_multiple_of_p(zk_fp *u, const zk_fp *a, int k) {
+    uint64_t p[4] = {ZK_FP_P64_0, ZK_FP_P64_1, ZK_FP_P64_2, ZK_FP_P64_3};
+    uint32_t pl[9];
+    for (int i = 0; i < 9; i++) { /* p in 29-bit limbs */
+        int bit = 29 * i, w = bit >> 6, off = bit & 63;
+        uint64_t v = p[w] >> off;
+        if (off > 35 && w + 1 < 4) v |= p[w + 1] << (64 - off);
+        pl[i] = (uint32_t)v & 0x1fffffffu;
+    }
+    uint32_t c = 0;
+    for (int i = 0; i < 9; i++) {
+        uint32_t s = a->l[i] + (uint32_t)k * pl[i] + c;
+        u->l[i] = s & 0x1fffffffu;
+        c = s >> 29;
+    }
+}
+
+TEST(field_fp_mul_accepts_unreduced_29) {
+    zk_splitmix64 rng = {99};
+    for (int it = 0; it < 200; it++) {
+        uint8_t b[64];
+        zk_fp a, x, u, r1, r2;
+        zk_splitmix64_fill(&rng, b, 64);
+        zk_fp_from_uniform_bytes(&a, b);
+        zk_splitmix64_fill(&rng, b, 64);
+        zk_fp_from_uniform_bytes(&x, b);
+        for (int k = 1; k <= 2; k++) { /* a + 2p < 3p < 2^256 */
+            add_multiple_of_p(&u, &a, k);
+            zk_fp_mul(&r1, &a, &x);
+            zk_fp_mul(&r2, &u, &x);
+            CHECK(!memcmp(&r1, &r2, sizeof r1));
+            zk_fp_mul(&r2, &u, &u);
+            zk_fp_sqr(&r1, &u);
+            zk_fp_sqr(&u, &a);
+            CHECK(!memcmp(&r1, &r2, sizeof r1) && !memcmp(&r1, &u, sizeof r1));
+        }
+    }
+}
+#endif

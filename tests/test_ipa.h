@@ -17,6 +17,10 @@ const zk_ipa_params *ti_params(unsigned k);
  * in WebAssembly to keep the suite quick. */
 unsigned ti_max_k(void);
 
+/* 1 where tests should sample instead of covering everything (WebAssembly,
+ * sanitizers): the native Release run is the exhaustive one. */
+int ti_quick(void);
+
 /* obj[key] as a field element ({hex} or hex string); 0 on success. */
 int ti_fp(zk_fp *out, const cJSON *obj, const char *key);
 /* obj[key] as a point ({compressed} object); 0 on success. */

@@ -8,6 +8,7 @@
 #include "poly/poly.h"
 #include "test_ipa.h"
 #include "tv.h"
+#include "util/rng.h"
 
 static int points_eq_json(const zk_vesta_affine *pts, const cJSON *arr, size_t n) {
     if (cJSON_GetArraySize(arr) != (int)n) return 0;
@@ -248,4 +249,37 @@ TEST(ipa_params_read_rejects) {
     free(c);
     free(b);
     zk_ipa_params_free(p);
+}
+
+/* A shorter polynomial commits as its zero-padded self; zero commits to the
+ * identity; commit_lagrange agrees with commit of the iFFT at a larger k;
+ * argument checks. */
+TEST(ipa_commit_edges) {
+    const zk_ipa_params *p = ti_params(6);
+    REQUIRE(p);
+    zk_rng rng;
+    zk_rng_init_splitmix64(&rng, 12);
+    zk_fp *a = calloc(p->n, sizeof *a), blind, zero = zk_fp_ZERO;
+    REQUIRE(a);
+    zk_rng_fp_many(&rng, a, 20);
+    zk_rng_fp(&rng, &blind);
+    zk_vesta c1, c2;
+    CHECK(zk_ipa_commit(p, &c1, a, 20, &blind) == ZK_OK);
+    CHECK(zk_ipa_commit(p, &c2, a, p->n, &blind) == ZK_OK);
+    CHECK(zk_vesta_eq(&c1, &c2));
+    CHECK(zk_ipa_commit(p, &c1, NULL, 0, &zero) == ZK_OK && zk_vesta_is_identity(&c1));
+    CHECK(zk_ipa_commit(p, &c1, a, p->n + 1, &blind) == ZK_ERR_INVALID_ARG);
+    /* Lagrange: values -> coefficients by the iFFT, then commit */
+    zk_fp_ntt *ntt = NULL;
+    REQUIRE(zk_fp_ntt_new(&ntt, 8) == ZK_OK);
+    zk_rng_fp_many(&rng, a, p->n);
+    CHECK(zk_ipa_commit_lagrange(p, &c1, a, &blind, ntt) == ZK_OK);
+    CHECK(zk_fp_ntt_inverse(ntt, a, p->k) == ZK_OK);
+    CHECK(zk_ipa_commit(p, &c2, a, p->n, &blind) == ZK_OK);
+    CHECK(zk_vesta_eq(&c1, &c2));
+    zk_fp_ntt_free(ntt);
+    REQUIRE(zk_fp_ntt_new(&ntt, 5) == ZK_OK); /* too small for k = 6 */
+    CHECK(zk_ipa_commit_lagrange(p, &c1, a, &blind, ntt) == ZK_ERR_INVALID_ARG);
+    zk_fp_ntt_free(ntt);
+    free(a);
 }

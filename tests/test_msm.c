@@ -44,12 +44,12 @@
 
 TEST(msm_vesta_glv) { tmv_glv_(&msm_glv_vesta, &zk_fq_ZETA, 1); }
 TEST(msm_pallas_glv) { tmp_glv_(&msm_glv_pallas, &zk_fp_ZETA, 2); }
-TEST(msm_vesta_small) { tmv_small_(3, 1); }
-TEST(msm_pallas_small) { tmp_small_(4, 0); }
+TEST(msm_vesta_small) { tmv_small_(3, 1, 1); }
+TEST(msm_pallas_small) { tmp_small_(4, 0, 7); }
 TEST(msm_vesta_pow2) { tmv_pow2_(5, 4096); }
 TEST(msm_pallas_pow2) { tmp_pow2_(6, 512); }
-TEST(msm_vesta_degenerate) { tmv_degenerate_(7); }
-TEST(msm_pallas_degenerate) { tmp_degenerate_(8); }
+TEST(msm_vesta_degenerate) { tmv_degenerate_(7, 300); }
+TEST(msm_pallas_degenerate) { tmp_degenerate_(8, 100); }
 TEST(msm_vesta_threads_chunks) { tmv_threads_chunks_(9); }
 TEST(msm_pallas_threads_chunks) { tmp_threads_chunks_(12); }
 TEST(msm_vesta_u64_scalars) { tmv_u64_(10); }

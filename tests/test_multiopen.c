@@ -354,10 +354,10 @@ TEST(multiopen_tamper) {
             tweak s = {-1, -1, i, j, 0};
             CHECK_MSG(verify(&f, proof, len, &s) != ZK_OK, "swap %d %d accepted", i, j);
         }
-    /* every single flipped byte */
+    /* every single flipped byte (every 5th when ti_quick) */
     uint8_t *bad = malloc(len);
     REQUIRE(bad);
-    for (size_t pos = 0; pos < len; pos++) {
+    for (size_t pos = 0; pos < len; pos += ti_quick() ? 5 : 1) {
         memcpy(bad, proof, len);
         bad[pos] ^= (uint8_t)(1u << (pos % 8));
         CHECK_MSG(verify(&f, bad, len, NULL) != ZK_OK, "flip at byte %zu accepted", pos);

@@ -2,32 +2,11 @@
 #include <string.h>
 
 #include "cli/cli_nn.h"
+#include "util/io.h"
 
 char *zk_cli_read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!buf) return NULL;
-    buf[n] = 0;
-    if (len) *len = n;
-    return buf;
+    uint8_t *buf;
+    return zk_read_file(path, 0, &buf, len, NULL) == ZK_OK ? (char *)buf : NULL;
 }
 
 const char zk_cli_qflags_help[] =

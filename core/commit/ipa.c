@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commit/collapse.h"
 #include "msm/msm.h"
 #include "poly/poly.h"
-#include "util/threads.h"
 
 static void wipe(void *p, size_t n) {
     volatile uint8_t *v = (volatile uint8_t *)p;
@@ -39,25 +39,6 @@ void zk_ipa_compute_s(zk_fp *s, const zk_fp *u, unsigned k, const zk_fp *init) {
 
 /* ---- prover ---- */
 
-/* G'[i] = G[i] + u G[i + half] for i < half, into a projective scratch. */
-typedef struct {
-    const zk_vesta_affine *g;
-    zk_vesta *out;
-    zk_fp u;
-    size_t half;
-} collapse_ctx;
-
-static void collapse_range(void *vctx, size_t begin, size_t end, unsigned worker) {
-    (void)worker;
-    collapse_ctx *c = vctx;
-    for (size_t i = begin; i < end; i++) {
-        zk_vesta t;
-        zk_vesta_from_affine(&t, &c->g[i + c->half]);
-        zk_vesta_mul_var(&t, &t, &c->u); /* public point, public challenge */
-        zk_vesta_add_mixed(&c->out[i], &t, &c->g[i]);
-    }
-}
-
 /* out = msm(scalars, bases, len) + [value] u + [blind] w; the two multiples
  * in constant time (value and blind are secret). */
 static zk_status round_point(const zk_ipa_params *p, zk_vesta_affine *out, const zk_fp *scalars,
@@ -71,7 +52,8 @@ static zk_status round_point(const zk_ipa_params *p, zk_vesta_affine *out, const
     zk_vesta_add(&acc, &acc, &t);
     zk_vesta_fixed_mul(&t, p->w_table, blind);
     zk_vesta_add(&acc, &acc, &t);
-    zk_vesta_to_affine_var(out, &acc); /* the point is public from here on */
+    /* constant time: the projective form still depends on the secrets */
+    zk_vesta_to_affine(out, &acc);
     return ZK_OK;
 }
 
@@ -99,7 +81,7 @@ zk_status zk_ipa_create_proof(const zk_ipa_params *p, zk_rng *rng, zk_transcript
         zk_vesta_affine sa;
         st = zk_ipa_commit(p, &sc, a, n, &s_blind);
         if (st == ZK_OK) {
-            zk_vesta_to_affine_var(&sa, &sc);
+            zk_vesta_to_affine(&sa, &sc); /* constant time, as in round_point */
             st = zk_transcript_vesta_write_point(t, &sa);
         }
     }
@@ -137,9 +119,7 @@ zk_status zk_ipa_create_proof(const zk_ipa_params *p, zk_rng *rng, zk_transcript
         zk_fp_poly_axpy(a, &u_inv, a + h, h);
         zk_fp_poly_axpy(b, &u, b + h, h);
         if (h > 1) {
-            collapse_ctx c = {g, scratch, u, h};
-            zk_parallel_for(h, 16, collapse_range, &c);
-            st = zk_vesta_batch_to_affine_var(gp, scratch, h);
+            st = zk_ipa_collapse_(gp, g, h, &u, scratch); /* public points and challenge */
             g = gp;
         }
         zk_fp_mul(&l_rand, &l_rand, &u_inv);

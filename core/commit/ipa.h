@@ -35,7 +35,8 @@
  * secret: the field arithmetic on them is constant time, the blinds' and inner
  * products' multiples of w and u use fixed-base tables, and the MSMs over the
  * (masked) vectors are variable time, acceptable only because of the blinding
- * (params.h). Memory: about 3n field elements and n/2 points, freed on return.
+ * (params.h). Memory: 2n field elements and n points (half affine, half
+ * projective scratch) besides poly, freed on return.
  * Errors: ZK_ERR_INVALID_ARG, ZK_ERR_NOMEM, the rng's or transcript's error. */
 zk_status zk_ipa_create_proof(const zk_ipa_params *p, zk_rng *rng, zk_transcript *t,
                               const zk_fp *poly, const zk_fp *blind, const zk_fp *x);

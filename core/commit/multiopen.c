@@ -246,7 +246,7 @@ zk_status zk_multiopen_create_proof(const zk_ipa_params *p, zk_rng *rng, zk_tran
         zk_vesta_affine ca;
         st = zk_ipa_commit(p, &c, acc, n, &acc_blind);
         if (st == ZK_OK) {
-            zk_vesta_to_affine_var(&ca, &c);
+            zk_vesta_to_affine(&ca, &c); /* constant time: c's Z depends on the secrets */
             st = zk_transcript_vesta_write_point(t, &ca);
         }
     }

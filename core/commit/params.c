@@ -373,9 +373,13 @@ zk_status zk_ipa_params_read(zk_ipa_params **out, const uint8_t *bytes, size_t l
     }
     if (!k_ok(k)) return zk_fail(err, ZK_ERR_RANGE, "params: k = %u out of range %d..%d", k, ZK_IPA_MIN_K, ZK_IPA_MAX_K);
     size_t n = (size_t)1 << k, npts = compact ? n + 2 : 2 * n + 2;
-    size_t want = hdr + psize * npts;
-    if (len < want) return zk_fail(err, ZK_ERR_TRUNCATED, "params: k = %u needs %zu bytes, got %zu", k, want, len);
-    if (len > want) return zk_fail(err, ZK_ERR_PARSE, "params: %zu trailing bytes after k = %u params", len - want, k);
+    uint64_t want = (uint64_t)hdr + (uint64_t)psize * npts; /* < 2^32 on wasm32 by ZK_IPA_MAX_K */
+    if ((uint64_t)len < want)
+        return zk_fail(err, ZK_ERR_TRUNCATED, "params: k = %u needs %llu bytes, got %zu", k,
+                       (unsigned long long)want, len);
+    if ((uint64_t)len > want)
+        return zk_fail(err, ZK_ERR_PARSE, "params: %llu trailing bytes after k = %u params",
+                       (unsigned long long)((uint64_t)len - want), k);
 
     zk_vesta_affine *pts = malloc(npts * sizeof *pts);
     if (!pts) return zk_fail(err, ZK_ERR_NOMEM, "params: out of memory");

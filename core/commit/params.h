@@ -33,9 +33,14 @@
 #include "util/status.h"
 
 /* Supported sizes: 1 <= k <= ZK_IPA_MAX_K (halo2 allows 0..31; k = 0 has no
- * IPA round and 2^27 generators already take 4 GiB as affine points). */
+ * IPA round). 26 on 64-bit targets; 24 on wasm32, where 2^24 generators
+ * already take 1.2 GB as affine points and every size stays below 2^32. */
 #define ZK_IPA_MIN_K 1
+#if SIZE_MAX > 0xffffffffu
 #define ZK_IPA_MAX_K 26
+#else
+#define ZK_IPA_MAX_K 24
+#endif
 
 /* The hash-to-curve domain of the generators. */
 #define ZK_IPA_PARAMS_DOMAIN "Halo2-Parameters"
@@ -112,7 +117,9 @@ zk_status zk_ipa_params_read(zk_ipa_params **out, const uint8_t *bytes, size_t l
  * is variable time): the point is hidden by r w, and inside the IPA every
  * vector that goes through an MSM is masked by the random polynomial s. The
  * timing of commit(p) itself can still depend on p; do not run a prover where
- * an adversary can time individual MSMs if that matters. */
+ * an adversary can time individual MSMs if that matters. The result is
+ * projective and its Z depends on the secrets: convert it with the constant-
+ * time zk_vesta_to_affine, not the _var one. */
 
 /* *out = sum_{i<len} coeffs[i] g[i] + blind w, for len <= n (a shorter
  * polynomial is zero-padded: len == n is halo2's commit). */

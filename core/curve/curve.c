@@ -107,7 +107,7 @@ static inline void zk_booth5_(uint32_t x, uint32_t *mag, uint32_t *neg) {
 
 /* Width-5 NAF of a 128-bit m: digits in {0, +-1, +-3, ..., +-15}, any two
  * nonzero digits at least 5 apart. Returns the digit count. Variable time. */
-#define ZK_WNAF_MAX_ 132
+#define ZK_WNAF_MAX_ ZK_WNAF5_MAX
 static int zk_wnaf5_(int8_t d[ZK_WNAF_MAX_], const uint32_t m_in[4]) {
     uint32_t m[5] = {m_in[0], m_in[1], m_in[2], m_in[3], 0};
     int len = 0;
@@ -136,6 +136,11 @@ static int zk_wnaf5_(int8_t d[ZK_WNAF_MAX_], const uint32_t m_in[4]) {
         m[4] >>= 1;
     }
     return len;
+}
+
+int zk_wnaf5_var(int8_t d[ZK_WNAF5_MAX], const uint64_t m[2]) {
+    const uint32_t w[4] = {(uint32_t)m[0], (uint32_t)(m[0] >> 32), (uint32_t)m[1], (uint32_t)(m[1] >> 32)};
+    return zk_wnaf5_(d, w);
 }
 
 #define ZC_(fn) zk_pallas_##fn

@@ -31,6 +31,13 @@ typedef struct { zk_fp x, y, z; } zk_pallas;
 typedef struct { zk_fq x, y; } zk_vesta_affine;
 typedef struct { zk_fq x, y, z; } zk_vesta;
 
+/* Width-5 NAF of a 128-bit magnitude m (little-endian u64 pair): digits
+ * d[i] in {0, +-1, +-3, ..., +-15} with m = sum d[i] 2^i and any two nonzero
+ * digits at least 5 apart. Returns the digit count (at most ZK_WNAF5_MAX).
+ * Variable time: for public scalars only. */
+#define ZK_WNAF5_MAX 132
+int zk_wnaf5_var(int8_t d[ZK_WNAF5_MAX], const uint64_t m[2]);
+
 #define ZC_(fn) zk_pallas_##fn
 #define ZC_T zk_pallas
 #define ZC_A zk_pallas_affine

@@ -14,7 +14,12 @@
  * to_canonical/from_canonical to get at the value.
  *
  * Every function here is constant time in its field-element arguments unless
- * its name ends in _var. Outputs may alias inputs. */
+ * its name ends in _var. Outputs may alias inputs.
+ *
+ * Inputs are fully reduced elements, with one documented exception that
+ * core/msm relies on: in the 9x29 backend, mul and sqr also accept unreduced
+ * operands with every limb below 2^29 and value below 2^256 (e.g. a - b + 2p)
+ * and still return a fully reduced result; tests/test_field.c checks it. */
 #ifndef ZK_FIELD_FIELD_H
 #define ZK_FIELD_FIELD_H
 

@@ -28,6 +28,7 @@ size_t zk_msm_scratch_bytes(size_t n, const zk_msm_opts *opts) {
 #define ZM_PUB(fn) zk_vesta_##fn
 #define ZM_GLV msm_glv_vesta
 #define ZM_ZETA zk_fq_ZETA
+#define ZM_BP29(i) ZK_FQ_P29_##i
 #include "msm/msm_impl.inc"
 #undef ZC_
 #undef ZC_T
@@ -40,8 +41,13 @@ size_t zk_msm_scratch_bytes(size_t n, const zk_msm_opts *opts) {
 #undef ZM_PUB
 #undef ZM_GLV
 #undef ZM_ZETA
+#undef ZM_BP29
 #undef ZM_DBL_FLAG
+#undef ZM_LAZY
+#undef ZM_HOT
 #undef ZM_BUCKET_MASK
+#undef ZM_BLOCK
+#undef ZM_PREFETCH
 #undef ZM_REC_CHUNK
 
 #define ZC_(fn) zk_pallas_##fn
@@ -55,4 +61,5 @@ size_t zk_msm_scratch_bytes(size_t n, const zk_msm_opts *opts) {
 #define ZM_PUB(fn) zk_pallas_##fn
 #define ZM_GLV msm_glv_pallas
 #define ZM_ZETA zk_fp_ZETA
+#define ZM_BP29(i) ZK_FP_P29_##i
 #include "msm/msm_impl.inc"

@@ -8,24 +8,33 @@
  * where both are public, or where the scalars are already blinded. Hence the
  * _var suffix.
  *
- * Algorithm (msm_impl.inc has the details): GLV split of each scalar with the
- * curve endomorphism (x, y) -> (ZETA x, y) into two ~127-bit halves, signed
- * (Booth) window digits, Pippenger buckets accumulated with batched affine
- * additions (one field inversion per batch, Montgomery's trick), running-sum
- * bucket reduction in projective coordinates, windows spread over the thread
- * pool (core/util/threads.h). Tiny inputs use projective buckets instead.
+ * Algorithm (msm_impl.inc has the details): each scalar is split with the
+ * curve endomorphism (x, y) -> (ZETA x, y) = [lambda](x, y) into two halves
+ * below 2^127 (GLV), recoded into signed (Booth) digits over W windows, so
+ * 2^(c-1) buckets per window of width c. Buckets accumulate in affine
+ * coordinates with batched additions: one field inversion per batch of up to
+ * 2048 additions (Montgomery's trick); an addition whose bucket is already in
+ * the batch waits in a queue; P + P and P + (-P) are detected. Buckets are
+ * reduced by segmented running sums, also batched affine. Windows (grouped
+ * when narrow) run as tasks on the thread pool (core/util/threads.h).
+ * Inputs below 128 points use projective buckets.
+ * Windows are chosen per n and thread count by a cost model, e.g. on one
+ * thread: n = 2^12 -> W = 12 (c = 11), 2^16 -> W = 9 (c = 15), 2^18 and up
+ * -> W = 8 (c = 16); on two threads W is kept even (2^16 -> W = 10).
  *
  * Inputs: bases are affine points on the curve or the identity (0, 0); they
  * are not validated (an off-curve base gives a meaningless result, never a
  * crash). Equal and opposite bases, identity bases and zero scalars may appear
  * anywhere. Results are returned in projective form (convert with
- * zk_vesta_to_affine_var if needed); out may not alias the inputs.
+ * zk_vesta_to_affine_var if needed); out may not alias the inputs. n = 0
+ * gives the identity.
  *
- * Memory: the working set is about 100 bytes per point (GLV tables) plus, per
- * thread, 2^(c-1) affine buckets per window in flight (c <= 16): a few MiB at
- * n = 2^16. zk_msm_opts.max_scratch bounds it by processing the input in
- * chunks. Every function returns ZK_OK, ZK_ERR_NOMEM (out is then the
- * identity) or ZK_ERR_INVALID_ARG (NULL pointers with n > 0, bad options). */
+ * Memory: about 110 bytes per point (recoded scalars, ZETA x, -y) plus, per
+ * thread, the buckets of the windows in flight (2^(c-1) affine points each):
+ * about 8 MiB at n = 2^16, 110 MiB at 2^20. zk_msm_opts.max_scratch bounds
+ * it by processing the input in chunks. Every function returns ZK_OK,
+ * ZK_ERR_NOMEM (out is then the identity) or ZK_ERR_INVALID_ARG (NULL
+ * pointers with n > 0, bad options). */
 #ifndef ZK_MSM_MSM_H
 #define ZK_MSM_MSM_H
 
@@ -58,6 +67,7 @@ typedef struct {
 #define ZK_MSM_AFFINE 2u     /* batch-affine buckets even for tiny n */
 #define ZK_MSM_PROJECTIVE 4u /* projective buckets at any n (no batching) */
 #define ZK_MSM_PROJ_REDUCE 8u /* bucket reduction in projective coordinates only */
+#define ZK_MSM_SPLIT_POINTS 16u /* also split the points in 3 ranges (what many threads do) */
 
 /* Scratch bytes an MSM of n points would allocate with these options (NULL =
  * defaults), at most (a planning aid for callers that budget memory). */

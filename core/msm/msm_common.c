@@ -14,21 +14,18 @@
 /* ---- cost model (in field multiplications) used to pick the windows ----
  * A: one bucket addition (batch-affine: 5M + 1S, a share of the inversion,
  *    the bookkeeping; projective mixed: 11M);
- * R: one bucket in the running-sum reduction (mixed + full projective add).
- * Measured ratios; the wasm build pays relatively more for bookkeeping. */
-#if defined(ZK_FIELD_29)
+ * R: one bucket in the reduction (two batched affine additions; or a mixed
+ *    and a full projective addition). Ratios fitted to instruction counts. */
 #define MSM_COST_AFFINE 7.0
-#else
-#define MSM_COST_AFFINE 7.0
-#endif
 #define MSM_COST_PROJ 12.0
+#define MSM_COST_REDUCE_AFFINE 10.0
+#define MSM_COST_REDUCE_PROJ 24.0
 /* A variable-time inversion, in multiplications. */
 #if defined(ZK_FIELD_29)
 #define MSM_COST_INV 80.0
 #else
 #define MSM_COST_INV 100.0
 #endif
-#define MSM_COST_REDUCE 24.0
 
 /* Below this many recoded points, projective buckets (no batching). */
 #define MSM_AFFINE_MIN 256
@@ -48,7 +45,7 @@ zk_status msm_check_opts(const zk_msm_opts *o) {
     if (!o) return ZK_OK;
     if (o->window == 1 || o->window > MSM_MAX_C) return ZK_ERR_INVALID_ARG;
     if (o->batch > (1u << 20)) return ZK_ERR_INVALID_ARG;
-    if (o->flags & ~(ZK_MSM_NO_GLV | ZK_MSM_AFFINE | ZK_MSM_PROJECTIVE | ZK_MSM_PROJ_REDUCE))
+    if (o->flags & ~(ZK_MSM_NO_GLV | ZK_MSM_AFFINE | ZK_MSM_PROJECTIVE | ZK_MSM_PROJ_REDUCE | ZK_MSM_SPLIT_POINTS))
         return ZK_ERR_INVALID_ARG;
     if ((o->flags & ZK_MSM_AFFINE) && (o->flags & ZK_MSM_PROJECTIVE)) return ZK_ERR_INVALID_ARG;
     return ZK_OK;
@@ -61,7 +58,7 @@ zk_status msm_check_opts(const zk_msm_opts *o) {
 size_t msm_chunk_points(size_t n, int glv, unsigned T, const zk_msm_opts *o, size_t asz, size_t psz,
                         size_t fsz, size_t *bytes) {
     size_t cap = o ? o->max_scratch : 0;
-    size_t per = 4 * sizeof(uint64_t) + (glv ? 2 + fsz : 0); /* recoded scalars, signs, ZETA x */
+    size_t per = 4 * sizeof(uint64_t) + fsz + (glv ? 2 + fsz : 0); /* recoded scalars, -y; signs, ZETA x */
     size_t m = n < MSM_MAX_CHUNK ? n : MSM_MAX_CHUNK;
     for (;;) {
         msm_plan pl;
@@ -122,31 +119,8 @@ static void choose_groups(msm_plan *pl, unsigned T) {
     set_groups(pl, ng);
 }
 
-/* Longest thread time when tasks of the given costs go greedily (largest
- * first) to T threads. */
-static double makespan(double *cost, unsigned ntasks, unsigned T) {
-    double load[64] = {0};
-    if (T > 64) T = 64;
-    for (unsigned i = 0; i < ntasks; i++) /* sort descending (tiny n) */
-        for (unsigned j = i + 1; j < ntasks; j++)
-            if (cost[j] > cost[i]) {
-                double t = cost[i];
-                cost[i] = cost[j];
-                cost[j] = t;
-            }
-    for (unsigned i = 0; i < ntasks; i++) {
-        unsigned m = 0;
-        for (unsigned k = 1; k < T; k++)
-            if (load[k] < load[m]) m = k;
-        load[m] += cost[i];
-    }
-    double mx = 0;
-    for (unsigned k = 0; k < T; k++)
-        if (load[k] > mx) mx = load[k];
-    return mx;
-}
-
-static unsigned choose_parts(size_t npts, unsigned W, unsigned T) {
+static unsigned choose_parts(size_t npts, unsigned W, unsigned T, unsigned flags) {
+    if (flags & ZK_MSM_SPLIT_POINTS) return npts >= 3 ? 3 : 1;
     if (W >= T) return 1;
     unsigned p = (T + W - 1) / W;
     size_t most = npts / MSM_MIN_PART;
@@ -154,17 +128,28 @@ static unsigned choose_parts(size_t npts, unsigned W, unsigned T) {
     return p > most ? (unsigned)most : p;
 }
 
-static double plan_cost(msm_plan *pl, size_t npts, unsigned T) {
+/* Estimated time of the plan: group tasks go greedily, in order (wider
+ * windows first), to whichever of the T threads is least loaded. */
+static double plan_cost(const msm_plan *pl, size_t npts, unsigned T, int proj_reduce) {
     double A = pl->affine ? MSM_COST_AFFINE : MSM_COST_PROJ;
-    double cost[MSM_MAX_WINDOWS * 64];
-    unsigned nt = 0;
+    double R = pl->affine && !proj_reduce ? MSM_COST_REDUCE_AFFINE : MSM_COST_REDUCE_PROJ;
+    double load[64] = {0};
+    if (T > 64) T = 64;
     for (unsigned g = 0; g < pl->ngroups; g++) {
         double c = 0;
         for (unsigned w = pl->gfirst[g]; w < pl->gfirst[g + 1]; w++)
-            c += (double)npts / pl->nparts * A + (double)((size_t)1 << (pl->width[w] - 1)) * MSM_COST_REDUCE;
-        for (unsigned p = 0; p < pl->nparts && nt < sizeof cost / sizeof cost[0]; p++) cost[nt++] = c;
+            c += (double)npts / pl->nparts * A + (double)((size_t)1 << (pl->width[w] - 1)) * R;
+        for (unsigned p = 0; p < pl->nparts; p++) {
+            unsigned m = 0;
+            for (unsigned k = 1; k < T; k++)
+                if (load[k] < load[m]) m = k;
+            load[m] += c;
+        }
     }
-    return makespan(cost, nt, T);
+    double mx = 0;
+    for (unsigned k = 0; k < T; k++)
+        if (load[k] > mx) mx = load[k];
+    return mx;
 }
 
 void msm_plan_make(msm_plan *pl, size_t npts, int glv, unsigned T, const zk_msm_opts *o) {
@@ -179,24 +164,23 @@ void msm_plan_make(msm_plan *pl, size_t npts, int glv, unsigned T, const zk_msm_
     if (o && o->window) {
         unsigned W = (L + o->window - 1) / o->window;
         set_windows(pl, L, W);
-        pl->nparts = choose_parts(npts, W, T);
+        pl->nparts = choose_parts(npts, W, T, flags);
         choose_groups(pl, T);
     } else {
         double best = 0;
         unsigned bestW = 0;
-        for (unsigned W = (L + MSM_MAX_C - 1) / MSM_MAX_C; W <= L / 2; W++) {
+        for (unsigned W = (L + MSM_MAX_C - 1) / MSM_MAX_C; W <= L / 2; W++) { /* c from 16 down to 2 */
             set_windows(pl, L, W);
-            if (pl->width[0] > MSM_MAX_C) continue;
-            pl->nparts = choose_parts(npts, W, T);
+            pl->nparts = choose_parts(npts, W, T, flags);
             choose_groups(pl, T);
-            double c = plan_cost(pl, npts, T);
+            double c = plan_cost(pl, npts, T, (flags & ZK_MSM_PROJ_REDUCE) != 0);
             if (!bestW || c < best) {
                 best = c;
                 bestW = W;
             }
         }
         set_windows(pl, L, bestW);
-        pl->nparts = choose_parts(npts, bestW, T);
+        pl->nparts = choose_parts(npts, bestW, T, flags);
         choose_groups(pl, T);
     }
 
@@ -234,8 +218,8 @@ void msm_plan_make(msm_plan *pl, size_t npts, int glv, unsigned T, const zk_msm_
 
 size_t msm_plan_slot_bytes(const msm_plan *pl, size_t affine_sz, size_t proj_sz, size_t fe_sz) {
     if (!pl->affine) return pl->group_buckets * proj_sz;
-    size_t red = pl->red_segs * (2 * affine_sz + 2 * sizeof(uint32_t) + fe_sz + sizeof(uint32_t));
-    return pl->group_buckets * (affine_sz + sizeof(uint32_t)) + (size_t)pl->batch * (8 + fe_sz) +
+    size_t red = pl->red_segs * (2 * affine_sz + 2 * sizeof(uint32_t) + 2 * fe_sz + sizeof(uint32_t));
+    return pl->group_buckets * (affine_sz + sizeof(uint32_t)) + (size_t)pl->batch * (8 + 2 * fe_sz) +
            (size_t)pl->qcap * 8 + red + 64;
 }
 

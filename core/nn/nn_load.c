@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nn/nn_internal.h"
+#include "util/io.h"
 
 /* ---- name -> value index ---- */
 typedef struct {
@@ -545,33 +546,10 @@ zk_status zk_nn_load(const uint8_t *buf, size_t len, const zk_nn_load_opts *opts
 zk_status zk_nn_load_file(const char *path, const zk_nn_load_opts *opts, zk_nn_model **out, zk_error *err) {
     if (!path || !out) return zk_fail(err, ZK_ERR_INVALID_ARG, "zk_nn_load_file: NULL argument");
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return zk_fail(err, ZK_ERR_IO, "cannot open '%s'", path);
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-        if (n == cap) {
-            if (cap >= ZK_ONNX_MAX_BYTES) break;
-            uint8_t *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int rerr = ferror(f);
-    fclose(f);
-    if (!buf) return zk_fail(err, ZK_ERR_NOMEM, "out of memory reading '%s'", path);
-    if (rerr) {
-        free(buf);
-        return zk_fail(err, ZK_ERR_IO, "error reading '%s'", path);
-    }
+    uint8_t *buf;
+    size_t n;
+    zk_status rs = zk_read_file(path, ZK_ONNX_MAX_BYTES, &buf, &n, err);
+    if (rs) return rs;
     zk_status st = zk_nn_load(buf, n, opts, out, err);
     free(buf);
     return st;
