@@ -1,5 +1,9 @@
 #include "util/rng.h"
 
+#include <string.h>
+
+#include "hash/blake2b.h"
+
 #include <unistd.h>
 #if defined(__linux__) && !defined(__EMSCRIPTEN__)
 #include <sys/random.h>
@@ -22,9 +26,45 @@ static zk_status fill_splitmix64(void *ctx, uint8_t *out, size_t n) {
     return ZK_OK;
 }
 
+/* Clears n bytes in a way the compiler cannot drop. */
+static void wipe(void *p, size_t n) {
+    volatile uint8_t *v = (volatile uint8_t *)p;
+    while (n--) *v++ = 0;
+}
+
+static const uint8_t os_personal[16] = "zkml-OsRng-v1";
+
 static zk_status fill_os(void *ctx, uint8_t *out, size_t n) {
-    (void)ctx;
-    return zk_random_bytes(out, n);
+    zk_rng_os_state *s = ctx;
+    if (!s->seeded) {
+        zk_status st = zk_random_bytes(s->key, sizeof s->key);
+        if (st != ZK_OK) return st;
+        s->seeded = 1;
+        s->counter = 0;
+        s->pos = sizeof s->block;
+    }
+    while (n) {
+        if (s->pos == sizeof s->block) {
+            uint8_t ctr[8];
+            for (int i = 0; i < 8; i++) ctr[i] = (uint8_t)(s->counter >> (8 * i));
+            s->counter++;
+            zk_blake2b h;
+            zk_status st = zk_blake2b_init_params(&h, sizeof s->block, s->key, sizeof s->key, NULL, os_personal);
+            if (st != ZK_OK) return st;
+            zk_blake2b_update(&h, ctr, sizeof ctr);
+            zk_blake2b_final(&h, s->block);
+            wipe(&h, sizeof h);
+            s->pos = 0;
+        }
+        size_t m = sizeof s->block - s->pos;
+        if (m > n) m = n;
+        memcpy(out, s->block + s->pos, m);
+        wipe(s->block + s->pos, m); /* handed-out bytes do not stay behind */
+        s->pos += (uint32_t)m;
+        out += m;
+        n -= m;
+    }
+    return ZK_OK;
 }
 
 void zk_rng_init_splitmix64(zk_rng *r, uint64_t seed) {
@@ -35,7 +75,15 @@ void zk_rng_init_splitmix64(zk_rng *r, uint64_t seed) {
 
 void zk_rng_init_os(zk_rng *r) {
     r->sm.state = 0;
+    wipe(&r->os, sizeof r->os);
     r->fill = fill_os;
+    r->ctx = &r->os;
+}
+
+void zk_rng_wipe(zk_rng *r) {
+    wipe(&r->os, sizeof r->os);
+    r->sm.state = 0;
+    r->fill = NULL;
     r->ctx = NULL;
 }
 
@@ -48,12 +96,6 @@ void zk_rng_init_callback(zk_rng *r, zk_rng_fill_fn fill, void *ctx) {
 zk_status zk_rng_bytes(zk_rng *r, uint8_t *out, size_t n) {
     if (!r || !r->fill || (!out && n)) return ZK_ERR_INVALID_ARG;
     return n ? r->fill(r->ctx, out, n) : ZK_OK;
-}
-
-/* Clears n bytes in a way the compiler cannot drop. */
-static void wipe(void *p, size_t n) {
-    volatile uint8_t *v = (volatile uint8_t *)p;
-    while (n--) *v++ = 0;
 }
 
 #define ZK_RNG_FIELD_(F)                                                                           \

@@ -50,17 +50,35 @@ zk_status zk_random_bytes(uint8_t *out, size_t n);
  * make). A zk_rng is not thread safe; it holds no heap memory. */
 typedef zk_status (*zk_rng_fill_fn)(void *ctx, uint8_t *out, size_t n);
 typedef struct {
+    uint8_t key[32];   /* drawn from the OS at the first fill */
+    uint8_t block[64]; /* current output block */
+    uint64_t counter;  /* blocks produced */
+    uint32_t pos;      /* bytes of block already handed out (64: none left) */
+    uint32_t seeded;
+} zk_rng_os_state;
+
+typedef struct {
     zk_rng_fill_fn fill;
     void *ctx;
-    zk_splitmix64 sm; /* state of the SplitMix64 constructor (ctx points here) */
+    zk_splitmix64 sm;   /* state of the SplitMix64 constructor (ctx points here) */
+    zk_rng_os_state os; /* state of the OS constructor (ctx points here) */
 } zk_rng;
 
 /* A deterministic stream from SplitMix64(seed): next_u64 words little-endian.
  * For tests and conformance only, never for secrets. Do not copy the struct
  * after init (ctx points into it); re-init instead. */
 void zk_rng_init_splitmix64(zk_rng *r, uint64_t seed);
-/* The operating system's CSPRNG (zk_random_bytes). */
+/* A CSPRNG seeded from the operating system: a 256-bit key from
+ * zk_random_bytes at the first draw, then keyed BLAKE2b-512 of a block
+ * counter (personalization "zkml-OsRng-v1"), 64 bytes per block. One OS call
+ * per generator rather than one per 256 bytes: under Emscripten each
+ * getentropy is a round trip to JavaScript (crypto.getRandomValues), which
+ * made a k = 12 proof's blinding draws take seconds. The key lives in the
+ * struct; zk_rng_wipe clears it. Do not copy the struct after init. */
 void zk_rng_init_os(zk_rng *r);
+/* Clears a generator's state (key, buffered output); r must be re-inited to
+ * be used again. */
+void zk_rng_wipe(zk_rng *r);
 /* Any other source: fill(ctx, ...) (e.g. a replay of recorded bytes). */
 void zk_rng_init_callback(zk_rng *r, zk_rng_fill_fn fill, void *ctx);
 
