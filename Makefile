@@ -55,10 +55,12 @@ test: test-native test-asan test-wasm fuzz-smoke
 test-native: native
 	@echo "== native tests"
 	@$(B)/native/zkml_tests --threads 2
+	@tests/cli/run.sh $(B)/native/zkml
 
 test-asan: asan
 	@echo "== native tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/asan/zkml_tests --threads 2
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/cli/run.sh $(B)/asan/zkml
 
 test-wasm: wasm
 	@echo "== Emscripten (SIMD + pthreads, 2 threads) under Node"

@@ -17,7 +17,8 @@ typedef struct {
 #define ZK_CLI_COMMANDS(X)                                                                   \
     X("inspect", "list a model's ops, shapes, parameters and unsupported ops", zk_cli_inspect) \
     X("infer", "run a model on a JSON input with the exact fixed-point engine", zk_cli_infer)  \
-    X("accuracy", "accuracy table of the model corpus (make accuracy)", zk_cli_accuracy)
+    X("accuracy", "accuracy table of the model corpus (make accuracy)", zk_cli_accuracy)            \
+    X("demo", "prove and verify the multiply-accumulate demo circuit, with timings", zk_cli_demo)
 
 #define ZK_CLI_DECL_(name, help, fn) int fn(int argc, char **argv);
 ZK_CLI_COMMANDS(ZK_CLI_DECL_)
