@@ -61,6 +61,22 @@ unsigned th_threads_arg(void);
             th_fail(__FILE__, __LINE__, "bytes differ: %s vs %s", #a, #b);      \
     } while (0)
 
+/* 1 in builds where big proofs take long (WebAssembly, sanitizers): tests
+ * use smaller sizes or fewer cases there. */
+static inline int th_slow_build(void) {
+#if defined(__wasm__) || defined(__SANITIZE_ADDRESS__)
+    return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return 1;
+#else
+    return 0;
+#endif
+#else
+    return 0;
+#endif
+}
+
 /* Stops the current case early (after a failure that makes the rest moot). */
 #define REQUIRE(cond)                                                           \
     do {                                                                        \

@@ -14,21 +14,6 @@
 #include "test_plonk.h"
 #include "tv.h"
 
-/* Builds where proving 2^14 rows takes long: WebAssembly and sanitizers. */
-static int slow_build(void) {
-#if defined(__wasm__) || defined(__SANITIZE_ADDRESS__)
-    return 1;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    return 1;
-#else
-    return 0;
-#endif
-#else
-    return 0;
-#endif
-}
-
 /* A number given as a JSON number or a decimal string. */
 static long jnum(const cJSON *obj, const char *key) {
     const cJSON *v = cJSON_GetObjectItem(obj, key);
@@ -145,7 +130,7 @@ TEST(plonk_prove_mac_k10) { prove_and_compare(10); }
 TEST(plonk_prove_mac_k12) { prove_and_compare(12); }
 
 TEST(plonk_prove_mac_k14) {
-    if (slow_build()) {
+    if (th_slow_build()) {
         th_skip("k = 14 runs natively without sanitizers");
         return;
     }

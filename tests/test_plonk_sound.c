@@ -16,20 +16,6 @@
 #include "plonk/verifier.h"
 #include "util/rng.h"
 
-static int slow_build(void) {
-#if defined(__wasm__) || defined(__SANITIZE_ADDRESS__)
-    return 1;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    return 1;
-#else
-    return 0;
-#endif
-#else
-    return 0;
-#endif
-}
-
 /* ---- a random satisfiable circuit ----
  * Inputs: "free" advice columns with random values, "lookup" advice columns
  * whose rows are drawn from their lookup's table rows, fixed constant
@@ -329,10 +315,10 @@ out:
 }
 
 TEST(plonk_sound_random_circuits) {
-    uint32_t kmax = slow_build() ? 7 : 12;
+    uint32_t kmax = 12;
     for (uint32_t k = 4; k <= kmax; k++) one_circuit(0x5eed0000ULL + 97 * k, k);
     /* more shapes at small sizes */
-    for (uint64_t s = 0; s < (slow_build() ? 4 : 16); s++) one_circuit(0xabcd00ULL + s, 4 + (uint32_t)(s % 3));
+    for (uint64_t s = 0; s < 16; s++) one_circuit(0xabcd00ULL + s, 4 + (uint32_t)(s % 3));
 }
 
 /* Every byte of a proof, flipped (one bit), makes verification fail. */
@@ -360,7 +346,7 @@ TEST(plonk_sound_flip_every_byte) {
     size_t len = 0;
     REQUIRE(prove_verify(p, vk, pk, &c, 7, 0, &proof, &len) == ZK_OK);
     const zk_fp *inst[1] = {zk_asg_instance(c.asg, 0)};
-    size_t step = slow_build() ? 5 : 1, accepted = 0, tried = 0;
+    size_t step = 1, accepted = 0, tried = 0;
     for (size_t i = 0; i < len; i += step) {
         uint8_t bit = (uint8_t)(1u << (i % 8));
         proof[i] ^= bit;
