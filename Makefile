@@ -102,27 +102,36 @@ clean:
 # SHARED is the shared data directory (../shared in a clone of the project).
 SHARED ?= $(if $(ZK_SHARED_DIR),$(ZK_SHARED_DIR),../shared)
 FUZZ_TIME ?= 300
-FUZZ_SMOKE_TIME ?= 45
+FUZZ_SMOKE_TIME ?= 40
 .PHONY: accuracy fuzz fuzz-smoke
 
 accuracy: native
 	@if [ -f "$(SHARED)/corpus/manifest.json" ]; then $(B)/native/zkml accuracy $(SHARED)/corpus; \
 	else echo "accuracy: $(SHARED)/corpus/manifest.json not found (no ../shared): skipped"; fi
 
-# libFuzzer target tests/fuzz/fuzz_onnx.c (clang, ASan+UBSan), seeded from
-# tests/data/onnx and the corpus models under 256 KiB; runs FUZZ_TIME seconds.
+# libFuzzer targets (clang, ASan+UBSan), FUZZ_TIME seconds each:
+#  tests/fuzz/fuzz_onnx.c   the ONNX reader and engine, seeded from tests/data/onnx
+#                           and the corpus models under 256 KiB;
+#  tests/fuzz/fuzz_proof.c  proofs, verifying and proving keys, IPA parameters
+#                           (raw bytes and edits of valid ones), seeded with one
+#                           input per mode.
 fuzz:
-	@mkdir -p $(B)/fuzz-corpus
+	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-proof
 	@$(CMAKE_NATIVE) -B $(B)/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZK_FUZZ=ON -DZK_THREADS=OFF \
 	  -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" >$(B)/.cmake-fuzz.log || { cat $(B)/.cmake-fuzz.log; exit 1; }
-	@cmake --build $(B)/fuzz -j$(JOBS) --target fuzz_onnx
+	@cmake --build $(B)/fuzz -j$(JOBS) --target fuzz_onnx fuzz_proof
 	@cp tests/data/onnx/*.onnx $(B)/fuzz-corpus/
 	@if [ -d "$(SHARED)/corpus/models" ]; then for f in $(SHARED)/corpus/models/*/network.onnx; do \
 	  [ $$(stat -c %s "$$f") -le 262144 ] && cp "$$f" "$(B)/fuzz-corpus/$$(basename $$(dirname $$f)).onnx"; done; true; fi
+	@for m in 0 1 2 3 4 5; do printf "\\$$(printf %o $$m)seed$$m-0123456789abcdef" > $(B)/fuzz-corpus-proof/seed$$m; done
 	@echo "== fuzzing the ONNX reader for $(FUZZ_TIME) s (log: $(B)/fuzz.log)"
 	@$(B)/fuzz/fuzz_onnx -max_total_time=$(FUZZ_TIME) -max_len=300000 -rss_limit_mb=3072 -timeout=30 \
 	  -artifact_prefix=$(B)/fuzz- $(B)/fuzz-corpus >$(B)/fuzz.log 2>&1 || { tail -60 $(B)/fuzz.log; exit 1; }
 	@grep -E 'Done [0-9]+ runs' $(B)/fuzz.log | tail -1; echo "fuzz: no crash"
+	@echo "== fuzzing proof, key and parameter readers for $(FUZZ_TIME) s (log: $(B)/fuzz-proof.log)"
+	@$(B)/fuzz/fuzz_proof -max_total_time=$(FUZZ_TIME) -max_len=8192 -rss_limit_mb=3072 -timeout=30 \
+	  -artifact_prefix=$(B)/fuzz-proof- $(B)/fuzz-corpus-proof >$(B)/fuzz-proof.log 2>&1 || { tail -60 $(B)/fuzz-proof.log; exit 1; }
+	@grep -E 'Done [0-9]+ runs' $(B)/fuzz-proof.log | tail -1; echo "fuzz: no crash"
 
 fuzz-smoke:
 	@$(MAKE) fuzz FUZZ_TIME=$(FUZZ_SMOKE_TIME)
