@@ -3,7 +3,7 @@
 #   make wasm       Emscripten (SIMD + pthreads, SIMD single-threaded) and WASI builds
 #   make test       every test suite: native, ASan+UBSan, and the three WASM builds under Node
 #   make bench      benchmarks for native, Emscripten (1 and 2 threads) and WASI, as JSON lines
-#   make bench-plonk-full   PLONK benchmarks at every size on every target (slow)
+#   make bench-plonk-lagrange   native PLONK benchmarks also with Lagrange-basis commitments
 # scripts/setup.sh installs the toolchain; scripts/test.sh and scripts/main.sh run it first.
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
@@ -17,7 +17,7 @@ B := build
 CMAKE_NATIVE := cmake -S . -DCMAKE_C_COMPILER=$(CC_NATIVE)
 
 .PHONY: all native asan em-mt em-st wasi wasm test test-native test-asan test-wasm \
-        bench bench-native bench-wasm bench-plonk-full clean
+        bench bench-native bench-wasm bench-plonk-lagrange clean
 
 all: native
 
@@ -74,25 +74,28 @@ test-wasm: wasm
 BENCH_OUT := $(B)/bench.jsonl
 bench: native wasm
 	@: > $(BENCH_OUT)
+	@$(MAKE) bench-native bench-wasm BENCH_APPEND=1
+	@$(NODE) bench/report.js $(BENCH_OUT)
+
+# One kind of target alone (appends to $(BENCH_OUT) under `make bench`).
+bench-native: native
+	@[ -n "$(BENCH_APPEND)" ] || : > $(BENCH_OUT)
 	@$(B)/native/zkml_bench --threads 1 | tee -a $(BENCH_OUT)
 	@$(B)/native/zkml_bench --threads 2 | tee -a $(BENCH_OUT)
+
+bench-wasm: wasm
+	@[ -n "$(BENCH_APPEND)" ] || : > $(BENCH_OUT)
 	@$(RUN) $(B)/em-mt/zkml_bench.js --threads 1 | tee -a $(BENCH_OUT)
 	@$(RUN) $(B)/em-mt/zkml_bench.js --threads 2 | tee -a $(BENCH_OUT)
 	@$(RUN) $(B)/wasi/zkml_bench.wasm | tee -a $(BENCH_OUT)
-	@$(NODE) bench/report.js $(BENCH_OUT)
 
-# PLONK at every size on every target (slow: about 15 min on 2 cores): the
-# WebAssembly runs at k = 16 and 17 that `make bench` leaves out, and native
-# runs also with the params' Lagrange basis (derived untimed, as a params file
-# would carry it; halo2's Params always have it).
-BENCH_PLONK_OUT := $(B)/bench-plonk-full.jsonl
-bench-plonk-full: native wasm
+# PLONK natively with the params' Lagrange basis as well (derived untimed, as
+# a params file would carry it; halo2's Params always have it): plonk_*_lagrange.
+BENCH_PLONK_OUT := $(B)/bench-plonk-lagrange.jsonl
+bench-plonk-lagrange: native
 	@: > $(BENCH_PLONK_OUT)
 	@ZK_PLONK_LAGRANGE=1 $(B)/native/zkml_bench --threads 1 plonk | tee -a $(BENCH_PLONK_OUT)
 	@ZK_PLONK_LAGRANGE=1 $(B)/native/zkml_bench --threads 2 plonk | tee -a $(BENCH_PLONK_OUT)
-	@$(RUN) $(B)/em-mt/zkml_bench.js --threads 1 plonk plonk_full | tee -a $(BENCH_PLONK_OUT)
-	@$(RUN) $(B)/em-mt/zkml_bench.js --threads 2 plonk plonk_full | tee -a $(BENCH_PLONK_OUT)
-	@$(RUN) $(B)/wasi/zkml_bench.wasm plonk plonk_full | tee -a $(BENCH_PLONK_OUT)
 	@$(NODE) bench/report.js $(BENCH_PLONK_OUT)
 
 clean:

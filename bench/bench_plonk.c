@@ -6,8 +6,7 @@
  * each as {"ms": best of several runs, "n": 2^k, "k", "peak_mb"}; peak_mb is
  * the process's peak resident memory (native) or linear memory size (wasm)
  * after the proof, the k running in increasing order.
- *   zkml_bench plonk        k = 10..17 natively, 10..14 under WebAssembly
- *   zkml_bench plonk_full   k = 16, 17 under WebAssembly (slow; make bench-plonk-full)
+ *   zkml_bench plonk        k = 10..17 on every target
  *   --quick                 k = 10 and 12 only
  * ZK_PLONK_STAGES=1 (native, WASI) adds one line per prover stage with its ms;
  * ZK_PLONK_K=16 (native, WASI) runs that one size; ZK_PLONK_LAGRANGE=1 (native,
@@ -186,11 +185,7 @@ out:
 }
 
 BENCH(plonk) {
-#if defined(__wasm__)
-    static const uint32_t ks[] = {10, 12, 14};
-#else
     static const uint32_t ks[] = {10, 11, 12, 13, 14, 15, 16, 17};
-#endif
     static const uint32_t quick[] = {10, 12};
 #if !defined(__EMSCRIPTEN__)
     const char *one = getenv("ZK_PLONK_K");
@@ -202,12 +197,4 @@ BENCH(plonk) {
     const uint32_t *list = bench_quick() ? quick : ks;
     size_t count = bench_quick() ? 2 : sizeof ks / sizeof ks[0];
     for (size_t i = 0; i < count; i++) run_k(list[i]);
-}
-
-/* The large sizes under WebAssembly; runs only when named (make bench-plonk-full). */
-BENCH(plonk_full) {
-#if defined(__wasm__)
-    run_k(16);
-    run_k(17);
-#endif
 }
