@@ -33,7 +33,12 @@
 
 /* ZK_OK iff proof[0..proof_len) is a valid proof for vk and the instance
  * columns (instances[c] has instance_lens[c] values, at most the usable rows;
- * the rest are zero). params->k must equal vk->k. */
+ * the rest are zero). params->k must equal vk->k.
+ * instances and instance_lens must have vk->cs->num_instance entries: the
+ * verifier cannot know the arrays' length, so a caller holding a VK from
+ * untrusted bytes checks its shape (vk->cs->num_instance) against what it
+ * expects before passing arrays sized for that. (The receipt layer will
+ * carry the column count and check it.) */
 zk_status zk_plonk_verify(const zk_ipa_params *params, const zk_plonk_vk *vk, const zk_fp *const *instances,
                           const size_t *instance_lens, const uint8_t *proof, size_t proof_len, zk_error *err);
 
