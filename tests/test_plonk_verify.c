@@ -337,6 +337,73 @@ TEST(plonk_prove_progress_and_cancel) {
     fx_free(&f);
 }
 
+/* Keygen reports every unit of work in order, gives the same keys with and
+ * without a callback, and cancels cleanly at every unit. */
+typedef struct {
+    uint64_t calls, last_done, total, cancel_at;
+    int monotonic;
+    int stages[4];
+} kprog;
+
+static int on_keygen(void *ctx, zk_keygen_stage s, uint64_t done, uint64_t total) {
+    kprog *p = ctx;
+    if (done != p->last_done + 1 || (p->total && total != p->total)) p->monotonic = 0;
+    p->calls++;
+    p->last_done = done;
+    p->total = total;
+    if ((unsigned)s < 4) p->stages[s]++;
+    return done == p->cancel_at;
+}
+
+TEST(plonk_keygen_progress_and_cancel) {
+    zk_cs *cs = NULL;
+    zk_assignment *asg = NULL;
+    zk_ipa_params *params = NULL;
+    REQUIRE(zk_mac_build(5, &cs, &asg, NULL) == ZK_OK);
+    REQUIRE(zk_ipa_params_new(&params, 5, 0) == ZK_OK);
+    zk_plonk_vk *vk0 = NULL, *vk = NULL;
+    zk_plonk_pk *pk0 = NULL, *pk = NULL;
+    REQUIRE(zk_plonk_keygen(params, cs, asg, ZK_VK_TRANSCRIPT_ZKML, 0, &vk0, &pk0, NULL) == ZK_OK);
+    kprog p = {0, 0, 0, 0, 1, {0}};
+    zk_keygen_opts o = {on_keygen, &p};
+    REQUIRE(zk_plonk_keygen_ex(params, cs, asg, ZK_VK_TRANSCRIPT_ZKML, 0, &o, &vk, &pk, NULL) == ZK_OK);
+    uint64_t cols = (uint64_t)vk0->cs->num_fixed + vk0->cs->num_perm_columns;
+    CHECK(p.monotonic);
+    CHECK_EQ_INT(p.total, 1 + 2 * cols);
+    CHECK_EQ_INT(p.last_done, p.total);
+    CHECK_EQ_INT(p.stages[ZK_KEYGEN_STAGE_PERMUTATION], 1);
+    CHECK_EQ_INT(p.stages[ZK_KEYGEN_STAGE_COMMIT], cols);
+    CHECK_EQ_INT(p.stages[ZK_KEYGEN_STAGE_PK], cols);
+    uint8_t id0[32], id1[32];
+    zk_plonk_vk_id(vk0, id0);
+    zk_plonk_vk_id(vk, id1);
+    CHECK_MEM(id0, id1, 32);
+    zk_plonk_pk_free(pk);
+    zk_plonk_vk_free(vk);
+    /* VK only: one unit per column fewer */
+    kprog q = {0, 0, 0, 0, 1, {0}};
+    zk_keygen_opts oq = {on_keygen, &q};
+    vk = NULL;
+    REQUIRE(zk_plonk_keygen_ex(params, cs, asg, ZK_VK_TRANSCRIPT_ZKML, 0, &oq, &vk, NULL, NULL) == ZK_OK);
+    CHECK_EQ_INT(q.total, 1 + cols);
+    zk_plonk_vk_free(vk);
+    for (uint64_t at = 1; at <= 1 + 2 * cols; at++) {
+        kprog c = {0, 0, 0, at, 1, {0}};
+        zk_keygen_opts oc = {on_keygen, &c};
+        vk = NULL;
+        pk = NULL;
+        zk_error err;
+        zk_status st = zk_plonk_keygen_ex(params, cs, asg, ZK_VK_TRANSCRIPT_ZKML, 0, &oc, &vk, &pk, &err);
+        CHECK_MSG(st == ZK_ERR_CANCELLED && !vk && !pk, "cancel at unit %llu: %s", (unsigned long long)at,
+                  zk_status_name(st));
+    }
+    zk_plonk_pk_free(pk0);
+    zk_plonk_vk_free(vk0);
+    zk_ipa_params_free(params);
+    zk_assignment_free(asg);
+    zk_cs_free(cs);
+}
+
 /* ---- arguments that do not fit ---- */
 
 TEST(plonk_prove_verify_bad_arguments) {

@@ -25,9 +25,24 @@ static zk_status check_shape(const zk_ipa_params *params, const zk_cs *cs, const
     return ZK_OK;
 }
 
+/* Progress reporting: one unit per column committed or transformed, one for
+ * the permutation. NULL-safe; ZK_ERR_CANCELLED when the callback says so. */
+typedef struct {
+    const zk_keygen_opts *opts;
+    uint64_t done, total;
+} kg_progress;
+
+static zk_status kg_step(kg_progress *pr, zk_keygen_stage stage) {
+    if (!pr) return ZK_OK;
+    pr->done++;
+    if (pr->opts && pr->opts->progress && pr->opts->progress(pr->opts->progress_ctx, stage, pr->done, pr->total))
+        return ZK_ERR_CANCELLED;
+    return ZK_OK;
+}
+
 /* out[c] = commit_lagrange(values[c*n ..], blind 1) for c < ncols. */
 static zk_status commit_columns(const zk_ipa_params *params, const zk_fp_ntt *ntt, const zk_fp *values, size_t ncols,
-                                zk_vesta_affine *out) {
+                                zk_vesta_affine *out, kg_progress *pr) {
     size_t n = params->n;
     if (ncols == 0) return ZK_OK;
     zk_fp *buf = malloc(n * sizeof *buf);
@@ -37,11 +52,12 @@ static zk_status commit_columns(const zk_ipa_params *params, const zk_fp_ntt *nt
         if (params->g_lagrange && zk_plonk_lagrange_friendly(values + c * n, n)) {
             /* an MSM over the values (selectors, tables: small) */
             st = zk_ipa_commit_lagrange(params, &proj[c], values + c * n, &zk_fp_ONE, ntt);
-            continue;
+        } else {
+            memcpy(buf, values + c * n, n * sizeof *buf);
+            st = zk_fp_ntt_inverse(ntt, buf, params->k);
+            if (!st) st = zk_ipa_commit(params, &proj[c], buf, n, &zk_fp_ONE);
         }
-        memcpy(buf, values + c * n, n * sizeof *buf);
-        st = zk_fp_ntt_inverse(ntt, buf, params->k);
-        if (!st) st = zk_ipa_commit(params, &proj[c], buf, n, &zk_fp_ONE);
+        if (!st) st = kg_step(pr, ZK_KEYGEN_STAGE_COMMIT);
     }
     if (!st) st = zk_vesta_batch_to_affine_var(out, proj, ncols);
     free(buf);
@@ -51,12 +67,13 @@ static zk_status commit_columns(const zk_ipa_params *params, const zk_fp_ntt *nt
 
 /* Fixed and sigma commitments of a circuit. */
 static zk_status commitments(const zk_ipa_params *params, const zk_fp *fixed, size_t nf, const zk_fp *sigma, size_t np,
-                             zk_vesta_affine *fc, zk_vesta_affine *pc, zk_error *err) {
+                             zk_vesta_affine *fc, zk_vesta_affine *pc, kg_progress *pr, zk_error *err) {
     zk_fp_ntt *ntt = NULL;
     zk_status st = zk_fp_ntt_new(&ntt, params->k);
-    if (!st) st = commit_columns(params, ntt, fixed, nf, fc);
-    if (!st) st = commit_columns(params, ntt, sigma, np, pc);
+    if (!st) st = commit_columns(params, ntt, fixed, nf, fc, pr);
+    if (!st) st = commit_columns(params, ntt, sigma, np, pc, pr);
     zk_fp_ntt_free(ntt);
+    if (st == ZK_ERR_CANCELLED) return zk_fail(err, st, "keygen: cancelled");
     if (st) return zk_fail(err, st, "keygen: committing to the fixed and permutation columns failed");
     return ZK_OK;
 }
@@ -87,7 +104,7 @@ size_t zk_plonk_pk_bytes(const zk_plonk_pk *pk) {
 
 /* Coefficients and part-major coset values of ncols columns. */
 static zk_status derive_columns(const zk_fp_domain *d, size_t parts, const zk_fp *values, size_t ncols, zk_fp *polys,
-                                zk_fp *cosets) {
+                                zk_fp *cosets, kg_progress *pr) {
     size_t n = d->n;
     for (size_t c = 0; c < ncols; c++) {
         zk_fp *p = polys + c * n;
@@ -95,6 +112,7 @@ static zk_status derive_columns(const zk_fp_domain *d, size_t parts, const zk_fp
         zk_status st = zk_fp_domain_lagrange_to_coeff(d, p);
         for (size_t j = 0; cosets && j < parts && !st; j++)
             st = zk_plonk_coeffs_to_part(d, cosets + (c * parts + j) * n, p, j);
+        if (!st) st = kg_step(pr, ZK_KEYGEN_STAGE_PK);
         if (st) return st;
     }
     return ZK_OK;
@@ -104,7 +122,7 @@ static zk_status derive_columns(const zk_fp_domain *d, size_t parts, const zk_fp
  * columns (taken over: *fixed and *sigma are owned by the key on success and
  * set to NULL). */
 static zk_status build_pk(const zk_plonk_vk *vk, zk_fp **fixed, zk_fp **sigma, unsigned flags, zk_plonk_pk **out,
-                          zk_error *err) {
+                          kg_progress *pr, zk_error *err) {
     const zk_cs *cs = vk->cs;
     zk_plonk_pk *pk = calloc(1, sizeof *pk);
     if (!pk) return zk_fail(err, ZK_ERR_NOMEM, "out of memory");
@@ -136,10 +154,11 @@ static zk_status build_pk(const zk_plonk_vk *vk, zk_fp **fixed, zk_fp **sigma, u
         st = zk_fail(err, ZK_ERR_NOMEM, "out of memory for the proving key");
         goto fail;
     }
-    st = derive_columns(pk->domain, t, pk->fixed_values, nf, pk->fixed_polys, pk->fixed_cosets);
-    if (!st) st = derive_columns(pk->domain, t, pk->sigma_values, np, pk->sigma_polys, pk->sigma_cosets);
+    st = derive_columns(pk->domain, t, pk->fixed_values, nf, pk->fixed_polys, pk->fixed_cosets, pr);
+    if (!st) st = derive_columns(pk->domain, t, pk->sigma_values, np, pk->sigma_polys, pk->sigma_cosets, pr);
     if (st) {
-        st = zk_fail(err, st, "keygen: transforming the fixed and permutation columns failed");
+        st = zk_fail(err, st, st == ZK_ERR_CANCELLED ? "keygen: cancelled"
+                                                     : "keygen: transforming the fixed and permutation columns failed");
         goto fail;
     }
     /* expression programs: gates, and each lookup's inputs and tables */
@@ -187,7 +206,7 @@ static zk_status check_commitments(const zk_ipa_params *params, const zk_plonk_v
         return zk_fail(err, ZK_ERR_INVALID_ARG, "proving key check: params for k = %u needed", vk->k);
     zk_vesta_affine *fc = malloc((nf + np + 1) * sizeof *fc);
     if (!fc) return zk_fail(err, ZK_ERR_NOMEM, "out of memory");
-    zk_status st = commitments(params, fixed, nf, sigma, np, fc, fc + nf, err);
+    zk_status st = commitments(params, fixed, nf, sigma, np, fc, fc + nf, NULL, err);
     if (!st) {
         for (size_t i = 0; i < nf && !st; i++)
             if (!zk_vesta_affine_eq(&fc[i], &vk->fixed_commitments[i]))
@@ -203,6 +222,12 @@ static zk_status check_commitments(const zk_ipa_params *params, const zk_plonk_v
 zk_status zk_plonk_keygen(const zk_ipa_params *params, const zk_cs *cs, const zk_assignment *asg,
                           zk_vk_transcript_mode mode, unsigned pk_flags, zk_plonk_vk **vk_out, zk_plonk_pk **pk_out,
                           zk_error *err) {
+    return zk_plonk_keygen_ex(params, cs, asg, mode, pk_flags, NULL, vk_out, pk_out, err);
+}
+
+zk_status zk_plonk_keygen_ex(const zk_ipa_params *params, const zk_cs *cs, const zk_assignment *asg,
+                             zk_vk_transcript_mode mode, unsigned pk_flags, const zk_keygen_opts *opts,
+                             zk_plonk_vk **vk_out, zk_plonk_pk **pk_out, zk_error *err) {
     if (!params || !vk_out) return zk_fail(err, ZK_ERR_INVALID_ARG, "keygen: NULL argument");
     *vk_out = NULL;
     if (pk_out) *pk_out = NULL;
@@ -213,15 +238,17 @@ zk_status zk_plonk_keygen(const zk_ipa_params *params, const zk_cs *cs, const zk
     zk_fp *sigma = NULL, *fixed = NULL;
     zk_vesta_affine *comm = NULL;
     zk_plonk_vk *vk = NULL;
-    st = zk_perm_keygen(cs, asg, &sigma, err);
-    if (st) goto done;
     size_t nf = cs->num_fixed, np = cs->num_perm_columns;
+    kg_progress pr = {opts, 0, 1 + (nf + np) * (pk_out ? 2 : 1)};
+    st = zk_perm_keygen(cs, asg, &sigma, err);
+    if (!st && kg_step(&pr, ZK_KEYGEN_STAGE_PERMUTATION)) st = zk_fail(err, ZK_ERR_CANCELLED, "keygen: cancelled");
+    if (st) goto done;
     comm = malloc((nf + np + 1) * sizeof *comm);
     if (!comm) {
         st = zk_fail(err, ZK_ERR_NOMEM, "out of memory");
         goto done;
     }
-    st = commitments(params, asg->fixed, nf, sigma, np, comm, comm + nf, err);
+    st = commitments(params, asg->fixed, nf, sigma, np, comm, comm + nf, &pr, err);
     if (!st) st = zk_plonk_vk_new(&vk, cs, asg->k, comm, comm + nf, mode, err);
     if (st) goto done;
     if (pk_out) {
@@ -230,7 +257,7 @@ zk_status zk_plonk_keygen(const zk_ipa_params *params, const zk_cs *cs, const zk
             st = zk_fail(err, ZK_ERR_NOMEM, "out of memory");
             goto done;
         }
-        st = build_pk(vk, &fixed, &sigma, pk_flags, pk_out, err);
+        st = build_pk(vk, &fixed, &sigma, pk_flags, pk_out, &pr, err);
         if (st) goto done;
     }
     *vk_out = vk;
@@ -262,7 +289,7 @@ zk_status zk_plonk_keygen_pk(const zk_ipa_params *params, const zk_plonk_vk *vk,
         if (!fixed) st = zk_fail(err, ZK_ERR_NOMEM, "out of memory");
     }
     if (!st && (flags & ZK_PK_CHECK)) st = check_commitments(params, vk, fixed, sigma, err);
-    if (!st) st = build_pk(vk, &fixed, &sigma, flags, out, err);
+    if (!st) st = build_pk(vk, &fixed, &sigma, flags, out, NULL, err);
     free(sigma);
     free(fixed);
     return st;
@@ -343,7 +370,7 @@ zk_status zk_plonk_pk_read(const zk_ipa_params *params, const uint8_t *bytes, si
         if (st) goto fail;
     }
     zk_plonk_pk *pk = NULL;
-    st = build_pk(vk, &fixed, &sigma, flags, &pk, err);
+    st = build_pk(vk, &fixed, &sigma, flags, &pk, NULL, err);
     if (st) goto fail;
     pk->owns_vk = 1;
     *out = pk;

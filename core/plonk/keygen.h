@@ -86,6 +86,26 @@ zk_status zk_plonk_keygen(const zk_ipa_params *params, const zk_cs *cs, const zk
                           zk_vk_transcript_mode mode, unsigned pk_flags, zk_plonk_vk **vk_out, zk_plonk_pk **pk_out,
                           zk_error *err);
 
+/* Keygen with progress and cancellation, for a UI (keygen at k = 16 takes
+ * seconds in a browser). The callback runs on the calling thread after the
+ * permutation is assembled, after each column's commitment and, with pk_out,
+ * after each column's proving-key transform: done counts those units out of
+ * total = 1 + (fixed + permutation columns) x (2 with pk_out, else 1).
+ * Returning nonzero cancels: everything is freed, ZK_ERR_CANCELLED. */
+typedef enum {
+    ZK_KEYGEN_STAGE_PERMUTATION = 1, /* the copy constraints' permutation (sigma) */
+    ZK_KEYGEN_STAGE_COMMIT,          /* one fixed or sigma column committed */
+    ZK_KEYGEN_STAGE_PK               /* one column's coefficients and coset parts */
+} zk_keygen_stage;
+typedef int (*zk_keygen_progress_fn)(void *ctx, zk_keygen_stage stage, uint64_t done, uint64_t total);
+typedef struct {
+    zk_keygen_progress_fn progress; /* may be NULL */
+    void *progress_ctx;
+} zk_keygen_opts;
+zk_status zk_plonk_keygen_ex(const zk_ipa_params *params, const zk_cs *cs, const zk_assignment *asg,
+                             zk_vk_transcript_mode mode, unsigned pk_flags, const zk_keygen_opts *opts,
+                             zk_plonk_vk **vk_out, zk_plonk_pk **pk_out, zk_error *err);
+
 void zk_plonk_pk_free(zk_plonk_pk *pk); /* NULL is a no-op; frees the VK if it owns it */
 
 /* Bytes the proving key holds in its arrays (for memory reports). */
