@@ -283,3 +283,45 @@ TEST(ipa_commit_edges) {
     zk_fp_ntt_free(ntt);
     free(a);
 }
+
+/* Progress counts generators in order up to 2^k; cancelling frees and
+ * reports ZK_ERR_CANCELLED; the result equals zk_ipa_params_new's. */
+typedef struct {
+    uint64_t calls, last, total, cancel_after;
+    int ordered;
+} pprog;
+
+static int on_params(void *ctx, uint64_t done, uint64_t total) {
+    pprog *p = ctx;
+    if (done <= p->last || done > total) p->ordered = 0;
+    p->calls++;
+    p->last = done;
+    p->total = total;
+    return p->cancel_after && p->calls >= p->cancel_after;
+}
+
+TEST(ipa_params_progress_and_cancel) {
+    const unsigned k = 14; /* two slices of 2^13 */
+    zk_ipa_params *a = NULL, *b = NULL;
+    pprog p = {0, 0, 0, 0, 1};
+    REQUIRE(zk_ipa_params_new_ex(&a, k, 0, on_params, &p) == ZK_OK);
+    CHECK(p.ordered);
+    CHECK_EQ_INT(p.calls, 2);
+    CHECK_EQ_INT(p.last, (uint64_t)1 << k);
+    CHECK_EQ_INT(p.total, (uint64_t)1 << k);
+    const zk_ipa_params *ref = ti_params(k);
+    REQUIRE(ref);
+    for (size_t i = 0; i < a->n; i++) CHECK(zk_vesta_affine_eq(&a->g[i], &ref->g[i]));
+    CHECK(zk_vesta_affine_eq(&a->w, &ref->w) && zk_vesta_affine_eq(&a->u, &ref->u));
+    pprog c = {0, 0, 0, 1, 1};
+    CHECK(zk_ipa_params_new_ex(&b, k, 0, on_params, &c) == ZK_ERR_CANCELLED);
+    CHECK(b == NULL);
+    CHECK_EQ_INT(c.calls, 1);
+    /* small k: one slice, one call */
+    pprog d = {0, 0, 0, 0, 1};
+    REQUIRE(zk_ipa_params_new_ex(&b, 4, 0, on_params, &d) == ZK_OK);
+    CHECK_EQ_INT(d.calls, 1);
+    CHECK_EQ_INT(d.last, 16);
+    zk_ipa_params_free(b);
+    zk_ipa_params_free(a);
+}

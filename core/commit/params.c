@@ -57,26 +57,40 @@ static zk_status derive_w_u(zk_vesta_affine *w, zk_vesta_affine *u) {
 }
 
 /* g[i] = H([0x00, i as u32 LE]) for i < n. */
-static zk_status derive_g(zk_vesta_affine *g, size_t n) {
-    uint8_t *msgs = malloc(5 * n);
+/* g[i] = hash_to_curve("Halo2-Parameters")(0x00 || LE32(i)), in slices so
+ * that progress can be reported (a slice is still a large parallel batch). */
+#define PARAMS_SLICE ((size_t)1 << 13)
+static zk_status derive_g(zk_vesta_affine *g, size_t n, zk_ipa_progress_fn progress, void *ctx) {
+    size_t slice = n < PARAMS_SLICE ? n : PARAMS_SLICE;
+    uint8_t *msgs = malloc(5 * slice);
     if (!msgs) return ZK_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t *m = msgs + 5 * i;
-        m[0] = 0;
-        for (int b = 0; b < 4; b++) m[1 + b] = (uint8_t)(i >> (8 * b));
+    zk_status st = ZK_OK;
+    for (size_t at = 0; at < n && st == ZK_OK; at += slice) {
+        size_t m = n - at < slice ? n - at : slice;
+        for (size_t i = 0; i < m; i++) {
+            uint8_t *msg = msgs + 5 * i;
+            msg[0] = 0;
+            for (int b = 0; b < 4; b++) msg[1 + b] = (uint8_t)((at + i) >> (8 * b));
+        }
+        st = zk_vesta_hash_to_curve_batch(g + at, ZK_IPA_PARAMS_DOMAIN, msgs, 5, m);
+        if (st == ZK_OK && progress && progress(ctx, at + m, n)) st = ZK_ERR_CANCELLED;
     }
-    zk_status st = zk_vesta_hash_to_curve_batch(g, ZK_IPA_PARAMS_DOMAIN, msgs, 5, n);
     free(msgs);
     return st;
 }
 
 zk_status zk_ipa_params_new(zk_ipa_params **out, unsigned k, unsigned flags) {
+    return zk_ipa_params_new_ex(out, k, flags, NULL, NULL);
+}
+
+zk_status zk_ipa_params_new_ex(zk_ipa_params **out, unsigned k, unsigned flags, zk_ipa_progress_fn progress,
+                               void *ctx) {
     if (!out) return ZK_ERR_INVALID_ARG;
     *out = NULL;
     if (!k_ok(k)) return ZK_ERR_INVALID_ARG;
     zk_ipa_params *p = params_alloc(k);
     if (!p) return ZK_ERR_NOMEM;
-    zk_status st = derive_g(p->g, p->n);
+    zk_status st = derive_g(p->g, p->n, progress, ctx);
     if (st == ZK_OK) st = derive_w_u(&p->w, &p->u);
     if (st == ZK_OK) st = build_tables(p);
     if (st == ZK_OK && (flags & ZK_IPA_PARAMS_LAGRANGE)) st = zk_ipa_params_compute_lagrange(p);
