@@ -125,54 +125,48 @@ TEST(nn_tables_pinned) {
 }
 
 /* Every unary op: quantized result close to the float reference. */
+/* One unary op on 16 inputs, calibrated on them: float and quantized outputs.
+ * Returns 0 on success. */
+static int unary_run_both(const char *op, const double x[16], double yf[16], double yq[16]) {
+    zk_nn_model *m = unary_model(op, 16, NULL);
+    if (!m) return -1;
+    const double *in[1] = {x};
+    const double *const *samples[1] = {in};
+    zk_error err = {0};
+    zk_nn_run *rf = NULL, *rq = NULL;
+    int rc = zk_nn_calibrate(m, NULL, 1, samples, &err) != ZK_OK || zk_nn_run_float(m, in, &rf, &err) != ZK_OK ||
+             zk_nn_run_quant(m, in, &rq, &err) != ZK_OK;
+    if (!rc) {
+        zk_nn_run_output(rf, 0, yf);
+        zk_nn_run_output(rq, 0, yq);
+    }
+    zk_nn_run_free(rf);
+    zk_nn_run_free(rq);
+    zk_nn_free(m);
+    return rc;
+}
+
 TEST(nn_unary_ops_accuracy) {
     static const char *ops[] = {"Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Selu", "Celu", "HardSigmoid", "HardSwish",
                                 "Softplus", "Softsign", "Exp", "Abs", "Neg", "Erf", "Gelu", "Clip", "Identity"};
-    double x[16];
+    double x[16], yf[16], yq[16];
     for (int i = 0; i < 16; i++) x[i] = -3.7 + i * 0.5;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        zk_nn_model *m = unary_model(ops[i], 16, NULL);
-        REQUIRE(m);
-        const double *in[1] = {x};
-        const double *const *samples[1] = {in};
-        zk_error err = {0};
-        REQUIRE(zk_nn_calibrate(m, NULL, 1, samples, &err) == ZK_OK);
-        zk_nn_run *rf = NULL, *rq = NULL;
-        REQUIRE(zk_nn_run_float(m, in, &rf, &err) == ZK_OK);
-        REQUIRE(zk_nn_run_quant(m, in, &rq, &err) == ZK_OK);
-        double yf[16], yq[16];
-        zk_nn_run_output(rf, 0, yf);
-        zk_nn_run_output(rq, 0, yq);
+        REQUIRE(unary_run_both(ops[i], x, yf, yq) == 0);
         double worst = 0, range = 0;
         for (int k = 0; k < 16; k++) {
             worst = fmax(worst, fabs(yf[k] - yq[k]));
             range = fmax(range, fabs(yf[k]));
         }
         CHECK_MSG(worst <= 1e-3 * fmax(range, 1), "%s: error %g", ops[i], worst);
-        zk_nn_run_free(rf);
-        zk_nn_run_free(rq);
-        zk_nn_free(m);
     }
     /* positive-only ops */
     static const char *pos[] = {"Log", "Sqrt", "Reciprocal"};
     for (int i = 0; i < 16; i++) x[i] = 0.3 + i * 0.4;
     for (size_t i = 0; i < 3; i++) {
-        zk_nn_model *m = unary_model(pos[i], 16, NULL);
-        REQUIRE(m);
-        const double *in[1] = {x};
-        const double *const *samples[1] = {in};
-        zk_error err = {0};
-        REQUIRE(zk_nn_calibrate(m, NULL, 1, samples, &err) == ZK_OK);
-        zk_nn_run *rf = NULL, *rq = NULL;
-        REQUIRE(zk_nn_run_float(m, in, &rf, &err) == ZK_OK);
-        REQUIRE(zk_nn_run_quant(m, in, &rq, &err) == ZK_OK);
-        double yf[16], yq[16];
-        zk_nn_run_output(rf, 0, yf);
-        zk_nn_run_output(rq, 0, yq);
-        for (int k = 0; k < 16; k++) CHECK_MSG(fabs(yf[k] - yq[k]) < 2e-3 * fmax(1, fabs(yf[k])), "%s(%g): %g vs %g", pos[i], x[k], yq[k], yf[k]);
-        zk_nn_run_free(rf);
-        zk_nn_run_free(rq);
-        zk_nn_free(m);
+        REQUIRE(unary_run_both(pos[i], x, yf, yq) == 0);
+        for (int k = 0; k < 16; k++)
+            CHECK_MSG(fabs(yf[k] - yq[k]) < 2e-3 * fmax(1, fabs(yf[k])), "%s(%g): %g vs %g", pos[i], x[k], yq[k], yf[k]);
     }
 }
 
